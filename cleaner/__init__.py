@@ -1,0 +1,98 @@
+"""cleaner: strip boilerplate from scraped news text and HTML, saying why for every line.
+
+    >>> from cleaner import clean
+    >>> result = clean("SUBSCRIBE NOW\\n\\nA headline about the talks\\n\\n"
+    ...                "The two leaders met on Monday and agreed to keep talking next year.")
+    >>> result.title, result.text
+    ('A headline about the talks', 'The two leaders met on Monday and agreed to keep talking next year.')
+    >>> [(r["text"], r["by"]) for r in result.removed]
+    [('SUBSCRIBE NOW', 'nav.subscribe'), ('A headline about the talks', 'meta.title')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import render
+from .document import Document
+from .pipeline import build, clean_document
+from .read import decode, looks_like_html
+from .rules import RuleError, RuleSet
+
+__version__ = "0.1.0"
+__all__ = ["Cleaner", "Result", "RuleError", "clean", "__version__"]
+
+
+@dataclass
+class Result:
+    """The outcome of cleaning one document."""
+
+    text: str
+    title: str | None
+    author: str | None
+    date: str | None
+    document: Document = field(repr=False)
+
+    @property
+    def removed(self) -> list[dict[str, Any]]:
+        """Each removed line: source line number, text, and the id of the rule or heuristic."""
+        return render.removed(self.document)
+
+    @property
+    def metadata(self) -> dict[str, str | None]:
+        return dict(self.document.metadata)
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.document.warnings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON record: source, title, author, date, text, removed, joins, warnings."""
+        return render.record(self.document, self.text)
+
+
+class Cleaner:
+    """A configured cleaner, reusable for many documents and safe to share between threads.
+
+    `rules`: extra rule files or folders; `disable`: rule ids or groups to switch off
+    (``"caption"``, ``"nav.share"``); `defaults`: load the bundled rule sets.
+    """
+
+    def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (), defaults: bool = True):
+        self.rules = RuleSet.load([Path(p) for p in rules], disable, defaults)
+
+    def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None) -> Result:
+        """Clean one document given as text or bytes. `html` forces (True) or forbids (False)
+        the HTML path; by default it is chosen by the source's extension or the content."""
+        text = decode(data) if isinstance(data, bytes) else data
+        if html is None:
+            html = looks_like_html(text, source)
+        html_meta: dict[str, str | None] = {}
+        if html:
+            from .html import extract
+
+            text, html_meta = extract(text)
+        doc = build(text, source)
+        doc.metadata.update({k: v for k, v in html_meta.items() if v})
+        clean_document(doc, self.rules)
+        return Result(render.body(doc), doc.metadata.get("title"), doc.metadata.get("author"),
+                      doc.metadata.get("date"), doc)
+
+    def clean_many(self, items: Iterable[str | bytes]) -> Iterator[Result]:
+        """Clean documents one after another, yielding results as they are ready."""
+        for i, item in enumerate(items):
+            yield self.clean(item, source=f"<item {i}>")
+
+
+_default: Cleaner | None = None
+
+
+def clean(data: str | bytes, source: str = "<text>", html: bool | None = None) -> Result:
+    """Clean one document with the bundled rules (the cleaner is built once and reused)."""
+    global _default
+    if _default is None:
+        _default = Cleaner()
+    return _default.clean(data, source, html)

@@ -1,0 +1,61 @@
+"""Per-line features the heuristics read: length, stopword density, punctuation, shape.
+
+Word counts treat scripts written without spaces (Chinese, Japanese) by characters: two CJK
+characters count as one word, which puts their lines on the same scale as spaced languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .document import Line
+from .language import is_cjk, stoplist
+
+_WORD = regex.compile(r"\w+")
+_CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_TERMINAL = regex.compile(r"""[.!?…。！？][\s"'”’»」』)\]]*$""")
+_LINKY = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|\s[|»›]\s|^[|»›]|\s[|»›]$")
+_LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►]|\d{1,2}[.)])\s+")
+
+MIN_PROSE_WORDS = 10
+MIN_STOP_DENSITY = 0.18
+
+
+@dataclass(slots=True)
+class Features:
+    words: int
+    stop: float  # share of words that are stopwords of the page's language (1.0 when no stoplist)
+    terminal: bool  # ends like a sentence
+    linky: bool  # URL, e-mail, or menu separators
+    list_item: bool
+    cjk: bool
+
+    @property
+    def prose(self) -> bool:
+        """Reads like a paragraph of article text."""
+        if self.linky and self.words < 40:
+            return False
+        if self.words >= 30 and self.stop >= MIN_STOP_DENSITY:
+            return True
+        return self.words >= MIN_PROSE_WORDS and self.terminal and self.stop >= MIN_STOP_DENSITY
+
+
+def line_features(text: str, language: str | None) -> Features:
+    """Features of one line of text in `language` (a jusText stoplist name)."""
+    tokens = _WORD.findall(text)
+    cjk_chars = len(_CJK_CHAR.findall(text)) if is_cjk(language) else 0
+    if cjk_chars:
+        words = cjk_chars // 2 + sum(1 for t in tokens if not _CJK_CHAR.search(t))
+        stop = 1.0
+    else:
+        words = len(tokens)
+        stops = stoplist(language)
+        stop = (sum(1 for t in tokens if t.lower() in stops) / words if words else 0.0) if stops else 1.0
+    return Features(words, stop, bool(_TERMINAL.search(text)), bool(_LINKY.search(text)),
+                    bool(_LIST_ITEM.match(text)), bool(cjk_chars))
+
+
+def features(lines: list[Line], language: str | None) -> list[Features]:
+    return [line_features(ln.text, language) for ln in lines]

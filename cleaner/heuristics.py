@@ -1,0 +1,134 @@
+"""Heuristics: decisions no single rule can name, each with its own id.
+
+``heuristic.caption-before-credit``  the caption line just above a photo credit
+``heuristic.meta-list``             short items of a list whose other items are metadata
+``heuristic.duplicate``             a repeat of an earlier line (a caption printed twice, a pull quote)
+``heuristic.outside-article``       lines outside the article region: the densest run of prose
+``heuristic.safety-net``            (a warning, not a removal) the heuristics would have removed
+                                    nearly everything, so their removals were undone
+
+Tail headings proposed by ``tail.*`` rules are cut here too (`cut_tails`), but only when little
+prose follows them: the removed lines carry the id of the tail rule.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .document import Document, Line
+from .features import Features
+
+HEURISTIC = "heuristic."
+TAIL_MAX_PROSE_AFTER = 0.25  # cut a tail when the prose after it is at most this share of the prose before
+CAPTION_MAX_WORDS = 40
+SAFETY_MIN_SHARE = 0.1  # undo heuristics that keep less than this share of the words rules left
+
+
+def _by_heuristic(line: Line) -> bool:
+    return line.decision is not None and line.decision.by.startswith(HEURISTIC)
+
+
+def caption_before_credit(doc: Document, feats: list[Features], i: int) -> None:
+    """Drop the caption that goes with the credit at line `i`: the kept line just above it, unless
+    that line is a long paragraph of prose standing apart (then the credit belongs to an image
+    without a caption)."""
+    if i == 0:
+        return
+    prev, f = doc.lines[i - 1], feats[i - 1]
+    if not prev.kept or f.words > CAPTION_MAX_WORDS:
+        return
+    if doc.lines[i].blank_before and f.prose and f.words >= 25:
+        return
+    prev.drop("heuristic.caption-before-credit")
+
+
+def cut_tails(doc: Document, feats: list[Features], tails: list[int]) -> None:
+    """Cut from a tail heading to the end when little prose follows it."""
+    prose = [f.words if (f.prose and ln.kept) else 0 for ln, f in zip(doc.lines, feats)]
+    for i in tails:
+        before, after = sum(prose[:i]), sum(prose[i + 1:])
+        if before and after <= TAIL_MAX_PROSE_AFTER * before:
+            rule_id = doc.lines[i].decision.by if doc.lines[i].decision else "tail"
+            for line in doc.lines[i + 1:]:
+                line.drop(rule_id)
+            return
+
+
+def meta_list(doc: Document, feats: list[Features]) -> None:
+    """In a run of list items where most items were lifted or dropped as metadata, drop the
+    remaining short items too (the section and agency items of a story header)."""
+    i = 0
+    while i < len(doc.lines):
+        j = i
+        while j < len(doc.lines) and feats[j].list_item:
+            j += 1
+        run = range(i, j)
+        if len(run) >= 3:
+            meta = sum(1 for k in run if doc.lines[k].decision and doc.lines[k].decision.by.startswith("meta."))
+            if meta * 2 >= len(run):
+                for k in run:
+                    if doc.lines[k].kept and feats[k].words <= 3:
+                        doc.lines[k].drop("heuristic.meta-list")
+        i = max(j, i + 1)
+
+
+def duplicates(doc: Document) -> None:
+    """Drop repeats of an earlier line; the first copy stays unless a rule removed it."""
+    seen: set[str] = set()
+    for line in doc.lines:
+        key = regex.sub(r"\W+", " ", line.text.casefold()).strip()
+        if len(key) < 20:
+            continue
+        if key in seen:
+            line.drop("heuristic.duplicate")
+        seen.add(key)
+
+
+def article_region(doc: Document, feats: list[Features]) -> tuple[int, int] | None:
+    """(start, end) line indices (end exclusive) of the densest run of prose among kept lines.
+
+    Prose lines score their word count; other kept lines cost a little each, so the best run
+    bridges subheadings and captions inside an article but not a menu or a list of teasers.
+    """
+    best, best_span = 0.0, None
+    run, run_start = 0.0, None
+    for i, (line, f) in enumerate(zip(doc.lines, feats)):
+        if not line.kept:
+            continue
+        score = float(f.words) if f.prose else -max(4.0, 0.5 * f.words)
+        if run_start is None or run + score < 0:
+            if score > 0:
+                run, run_start = score, i
+            else:
+                run, run_start = 0.0, None
+                continue
+        else:
+            run += score
+        if run > best:
+            best, best_span = run, (run_start, i + 1)
+    return best_span
+
+
+def drop_outside(doc: Document, span: tuple[int, int]) -> None:
+    start, end = span
+    for i, line in enumerate(doc.lines):
+        if i < start or i >= end:
+            line.drop("heuristic.outside-article")
+
+
+def safety_net(doc: Document, feats: list[Features]) -> None:
+    """Undo the heuristics' removals when they would leave almost nothing of what rules kept."""
+    candidates = [(ln, f) for ln, f in zip(doc.lines, feats) if ln.kept or _by_heuristic(ln)]
+    total = sum(f.words for _, f in candidates)
+    kept = sum(f.words for ln, f in candidates if ln.kept)
+    if total and (kept == 0 or kept < SAFETY_MIN_SHARE * total and kept < 50):
+        for line, _ in candidates:
+            if _by_heuristic(line) and line.decision.by != "heuristic.duplicate":
+                line.decision = None
+        doc.warnings.append("heuristic.safety-net: the heuristics would have removed nearly everything; "
+                            "their removals were undone")
+    if not any(ln.kept for ln in doc.lines) and doc.lines:
+        for line in doc.lines:
+            if line.decision is not None and line.decision.action == "drop":
+                line.decision = None
+        doc.warnings.append("heuristic.safety-net: every line was removed; the whole text is kept")

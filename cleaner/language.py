@@ -1,0 +1,77 @@
+"""Language guess from jusText's stoplists, and per-language word data (cached once per process).
+
+The language is the stoplist that covers the most words of the text (jusText ships one list per
+language); texts written mostly in CJK scripts are recognised by script, since they have no spaces.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+import regex
+
+WORD = regex.compile(r"\w+")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"\p{Hangul}")
+
+# jusText stoplist name -> ISO 639-1 code (for wordfreq); languages wordfreq lacks fall back to English.
+ISO = {
+    "Arabic": "ar", "Bengali": "bn", "Bulgarian": "bg", "Catalan": "ca", "Croatian": "hr", "Czech": "cs",
+    "Danish": "da", "Dutch": "nl", "English": "en", "Finnish": "fi", "French": "fr", "German": "de",
+    "Greek": "el", "Hebrew": "he", "Hindi": "hi", "Hungarian": "hu", "Icelandic": "is", "Indonesian": "id",
+    "Italian": "it", "Korean": "ko", "Latvian": "lv", "Lithuanian": "lt", "Macedonian": "mk", "Malay": "ms",
+    "Norwegian_Bokmal": "nb", "Persian": "fa", "Polish": "pl", "Portuguese": "pt", "Romanian": "ro",
+    "Russian": "ru", "Serbian": "sr", "Slovak": "sk", "Slovenian": "sl", "Spanish": "es", "Swedish": "sv",
+    "Tagalog": "fil", "Tamil": "ta", "Turkish": "tr", "Ukrainian": "uk", "Urdu": "ur", "Vietnamese": "vi",
+    "Japanese": "ja", "Chinese": "zh",
+}
+
+
+@lru_cache(maxsize=1)
+def _stoplist_index() -> tuple[dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
+    """word -> languages whose stoplist has it; language -> its stoplist (Simple_English excluded)."""
+    import justext
+
+    lists: dict[str, frozenset[str]] = {}
+    index: dict[str, list[str]] = {}
+    for name in justext.get_stoplists():
+        if name == "Simple_English":
+            continue
+        words = frozenset(w.lower() for w in justext.get_stoplist(name))
+        lists[name] = words
+        for w in words:
+            index.setdefault(w, []).append(name)
+    return {w: tuple(v) for w, v in index.items()}, lists
+
+
+def stoplist(language: str | None) -> frozenset[str]:
+    """The stoplist of `language` (empty for languages jusText has none for)."""
+    return _stoplist_index()[1].get(language or "", frozenset())
+
+
+def detect(text: str, sample: int = 20000) -> str:
+    """Guess the language of `text` (a jusText stoplist name, or Japanese/Chinese by script)."""
+    text = text[:sample]
+    letters = sum(1 for c in text if c.isalpha()) or 1
+    cjk = len(_CJK.findall(text))
+    if cjk / letters > 0.3:
+        if _HANGUL.search(text) and len(_HANGUL.findall(text)) > cjk / 2:
+            return "Korean"
+        return "Japanese" if _KANA.search(text) else "Chinese"
+    index = _stoplist_index()[0]
+    counts: Counter[str] = Counter()
+    for w in WORD.findall(text.lower()):
+        for lang in index.get(w, ()):
+            counts[lang] += 1
+    return counts.most_common(1)[0][0] if counts else "English"
+
+
+def is_cjk(language: str | None) -> bool:
+    """True for languages written without spaces between words."""
+    return language in ("Japanese", "Chinese")
+
+
+def iso(language: str | None) -> str:
+    return ISO.get(language or "", "en")

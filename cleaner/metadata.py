@@ -1,0 +1,104 @@
+"""Metadata: fields lifted by rules (author, date), the title, and date values as ISO 8601.
+
+Dates are parsed by a few compiled patterns (day-month-year and month-day-year with English month
+names, ISO, and numeric day-first forms) rather than a general date library: the values come from
+short lines already picked by a rule, and this keeps the text path free of slow imports.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .document import Document, Line
+from .features import Features
+
+_MONTHS = {m: i for i, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+    ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+    ("dec", "december")), start=1) for m in names}
+_MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_FORMS = [
+    regex.compile(rf"\b(?P<d>\d{{1,2}})(st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>\d{{4}})\b", regex.I),
+    regex.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", regex.I),
+    regex.compile(r"\b(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})\b"),
+    regex.compile(r"\b(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})\b"),
+]
+_TITLE_END = regex.compile(r"[.:;,]$")
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in `text` as ISO 8601 (YYYY-MM-DD), or None.
+
+    >>> parse_date("27 November 2024, 12:04"), parse_date("- Published Date: 07:38 | 29 October 2024")
+    ('2024-11-27', '2024-10-29')
+    >>> parse_date("Nov. 18, 2019 11:03 PM"), parse_date("2024-03-05T10:00Z"), parse_date("Published on")
+    ('2019-11-18', '2024-03-05', None)
+    """
+    for form in _DATE_FORMS:
+        for m in form.finditer(text):
+            g = m.groupdict()
+            month = _MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
+            day, year = int(g["d"]), int(g["y"])
+            if 1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100:
+                return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def field_value(name: str, raw: str) -> str | None:
+    """The value a lifted line contributes to field `name` (dates normalised, empty values dropped)."""
+    if name in ("date", "modified"):
+        return parse_date(raw)
+    raw = raw.strip(" \t|,-–—·•")
+    return raw or None
+
+
+def collect_fields(doc: Document) -> None:
+    """Fill `doc.metadata` from lifted lines: the first usable value of each field wins."""
+    for line in doc.lines:
+        d = line.decision
+        if d is not None and d.action == "field" and d.field and d.value is not None:
+            value = field_value(d.field, d.value)
+            if value and not doc.metadata.get(d.field):
+                doc.metadata[d.field] = value
+
+
+def is_headline(line: Line, feats: Features) -> bool:
+    """A line that reads like a headline: a few words, no sentence punctuation at its end."""
+    return 3 <= feats.words <= 30 and not _TITLE_END.search(line.text) and not line.text.startswith(("-", "•", "*"))
+
+
+def find_title(doc: Document, feats: list[Features], body_start: int) -> None:
+    """Lift the headline into the `title` field and drop its other copies from the body.
+
+    The title is the last headline-like line, kept or only outside the article region, among the
+    lines before the article body starts (`body_start`, an index into `doc.lines`); nav words before it are short.
+    """
+    if doc.metadata.get("title"):
+        title = doc.metadata["title"]
+    else:
+        title = None
+        for i in range(min(body_start, len(doc.lines)) - 1, max(-1, body_start - 25), -1):
+            line = doc.lines[i]
+            if not (line.kept or _outside(line)):
+                continue
+            if is_headline(line, feats[i]):
+                title = line.text
+                line.decision = None
+                line.lift("meta.title", "title", title)
+                break
+        if title is None:
+            return
+        doc.metadata["title"] = title
+    key = _key(title)
+    for line in doc.lines:
+        if _key(line.text) == key and (line.kept or _outside(line)):
+            line.decision = None
+            line.lift("meta.title", "title", title)
+
+
+def _outside(line: Line) -> bool:
+    return line.decision is not None and line.decision.by == "heuristic.outside-article"
+
+
+def _key(text: str) -> str:
+    return regex.sub(r"\W+", " ", text.casefold()).strip()

@@ -1,0 +1,231 @@
+"""Rule sets: loading and validating TOML rule files, and matching lines against them.
+
+A rule file holds ``[[rule]]`` tables::
+
+    [[rule]]
+    id = "nav.subscribe"            # stable dotted id; the part before the first dot is its group
+    kind = "drop"                   # drop | credit | tail | field
+    description = "Subscription call to action"
+    pattern = '''^subscribe( now)?!?$'''
+    match = ["SUBSCRIBE NOW"]       # examples the rule must match (at least one)
+    no_match = ["Subscribers get the print edition on Sunday."]
+
+Optional keys: ``field`` (for ``kind = "field"``: the metadata field; the pattern's named group
+``value`` is the value), ``max_words`` (the rule only applies to lines of at most that many
+words), ``case_sensitive`` (default false).
+
+Kinds: ``drop`` removes the line; ``credit`` removes a photo credit and the caption line before
+it; ``tail`` is a heading that may start a junk section running to the end of the document;
+``field`` lifts the line into a metadata field. All rules of a set are compiled into one
+alternation, so matching a line costs one regex search whatever the number of rules.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from pathlib import Path
+
+import regex
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KINDS = ("drop", "credit", "tail", "field")
+_KEYS = {"id", "kind", "description", "pattern", "match", "no_match", "field", "max_words", "case_sensitive"}
+_ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
+TIMEOUT = 1.0  # seconds any one regex search may take before it is treated as a broken rule
+_WORDS = regex.compile(r"\w+")
+_NAMED_GROUP = regex.compile(r"\(\?P<\w+>")
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message names the file, the rule and the problem."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    description: str
+    pattern: str
+    match: tuple[str, ...]
+    no_match: tuple[str, ...]
+    source: str
+    field: str | None = None
+    max_words: int | None = None
+    case_sensitive: bool = False
+    compiled: regex.Pattern = dc_field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+    @property
+    def group(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def applies(self, text: str, words: int | None = None) -> regex.Match | None:
+        """The match of this rule on `text` (None when it does not apply)."""
+        if self.max_words is not None:
+            if (words if words is not None else len(_WORDS.findall(text))) > self.max_words:
+                return None
+        return self.compiled.search(text, timeout=TIMEOUT)
+
+    def value(self, m: regex.Match) -> str:
+        """The field value a match carries: the ``value`` group, else the whole match."""
+        if "value" in m.re.groupindex and m.group("value") is not None:
+            return m.group("value").strip()
+        return m.group(0).strip()
+
+
+def _scoped(rule_pattern: str, case_sensitive: bool) -> str:
+    return f"(?{'-' if case_sensitive else ''}i:{rule_pattern})"
+
+
+def _compile(pattern: str, case_sensitive: bool) -> regex.Pattern:
+    return regex.compile(_scoped(pattern, case_sensitive), flags=regex.V0)
+
+
+def _check_str_list(where: str, name: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleError(f"{where}: '{name}' must be a list of strings")
+    return tuple(value)
+
+
+def parse_rule(data: dict, source: str) -> Rule:
+    """Validate one ``[[rule]]`` table and compile its pattern."""
+    rid = data.get("id")
+    where = f"{source}: rule {rid!r}" if rid else f"{source}: rule without id"
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise RuleError(f"{where}: 'id' must be a dotted lower-case id such as 'nav.subscribe'")
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise RuleError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
+    for key in ("description", "pattern"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise RuleError(f"{where}: '{key}' is missing or empty")
+    match = _check_str_list(where, "match", data.get("match", []))
+    no_match = _check_str_list(where, "no_match", data.get("no_match", []))
+    if not match:
+        raise RuleError(f"{where}: needs at least one 'match' example")
+    fld = data.get("field")
+    if (kind == "field") != isinstance(fld, str):
+        raise RuleError(f"{where}: 'field' is required for kind 'field' and only allowed there")
+    max_words = data.get("max_words")
+    if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
+        raise RuleError(f"{where}: 'max_words' must be a positive integer")
+    case_sensitive = data.get("case_sensitive", False)
+    if not isinstance(case_sensitive, bool):
+        raise RuleError(f"{where}: 'case_sensitive' must be true or false")
+    try:
+        compiled = _compile(data["pattern"], case_sensitive)
+    except regex.error as e:
+        raise RuleError(f"{where}: bad pattern: {e}") from None
+    return Rule(rid, kind, data["description"].strip(), data["pattern"], match, no_match, source,
+                fld, max_words, case_sensitive, compiled)
+
+
+def load_file(path: Path) -> list[Rule]:
+    """All rules of one TOML file, validated."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise RuleError(f"{path}: cannot read rule file: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RuleError(f"{path}: TOML syntax error: {e}") from None
+    unknown = set(data) - {"rule"}
+    if unknown:
+        raise RuleError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; rules go in [[rule]] tables")
+    tables = data.get("rule", [])
+    if not isinstance(tables, list):
+        raise RuleError(f"{path}: 'rule' must be an array of tables ([[rule]])")
+    return [parse_rule(t, str(path)) for t in tables]
+
+
+def default_rules_dir() -> Path:
+    """The bundled rule sets: inside the installed package, or the source tree's top-level rules/."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"
+    return packaged if packaged.is_dir() else here.parent / "rules"
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    """TOML files named by `paths` (files, or folders searched recursively), in a stable order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(p.rglob("*.toml")))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise RuleError(f"{p}: no such rule file or folder")
+    return out
+
+
+class RuleSet:
+    """A validated, compiled set of rules, matched with one combined pattern per line."""
+
+    def __init__(self, rules: Sequence[Rule], disabled: Iterable[str] = ()):
+        seen: dict[str, str] = {}
+        for r in rules:
+            if r.id in seen:
+                raise RuleError(f"{r.source}: rule {r.id!r}: duplicate id (first defined in {seen[r.id]})")
+            seen[r.id] = r.source
+        off = tuple(disabled)
+        self.all_rules: tuple[Rule, ...] = tuple(rules)
+        self.rules: tuple[Rule, ...] = tuple(
+            r for r in rules if not any(r.id == d or r.id.startswith(d + ".") for d in off)
+        )
+        order = {k: i for i, k in enumerate(("field", "credit", "tail", "drop"))}
+        self._ordered = sorted(self.rules, key=lambda r: order[r.kind])
+        alternatives = "|".join(
+            f"(?P<r{i}>{_NAMED_GROUP.sub('(?:', _scoped(r.pattern, r.case_sensitive))})" for i, r in enumerate(self._ordered)
+        )
+        self._combined = regex.compile(alternatives, flags=regex.V0) if self._ordered else None
+        self._groups = [self._combined.groupindex[f"r{i}"] for i in range(len(self._ordered))] if self._combined else []
+
+    @classmethod
+    def load(cls, extra: Iterable[Path] = (), disabled: Iterable[str] = (), defaults: bool = True) -> RuleSet:
+        """The bundled rules (unless `defaults` is false) plus rule files or folders in `extra`."""
+        paths = ([default_rules_dir()] if defaults else []) + [Path(p) for p in extra]
+        rules: list[Rule] = []
+        for f in rule_files(paths):
+            rules.extend(load_file(f))
+        return cls(rules, disabled)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.all_rules if r.id == rule_id), None)
+
+    def match(self, text: str) -> tuple[Rule, regex.Match] | None:
+        """The first rule (fields, credits, tails, drops in that order) that applies to `text`."""
+        if self._combined is None:
+            return None
+        m = self._combined.search(text, timeout=TIMEOUT)
+        if m is None:
+            return None
+        words = len(_WORDS.findall(text))
+        rule = next(r for r, g in zip(self._ordered, self._groups) if m.start(g) >= 0)
+        own = rule.applies(text, words)
+        if own is not None:
+            return rule, own
+        for r in self._ordered:  # the first hit was limited by max_words: try the others one by one
+            own = r.applies(text, words)
+            if own is not None:
+                return r, own
+        return None
+
+
+def example_failures(rule: Rule) -> list[str]:
+    """Messages for every example of `rule` that does not behave as it says."""
+    out = [f"{rule.source}: rule {rule.id!r}: does not match its example {ex!r}"
+           for ex in rule.match if rule.applies(ex) is None]
+    out += [f"{rule.source}: rule {rule.id!r}: matches its no_match example {ex!r}"
+            for ex in rule.no_match if rule.applies(ex) is not None]
+    return out
