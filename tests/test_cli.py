@@ -1,0 +1,97 @@
+"""The command line: stdin, files, folders, -o, JSON, errors, version and help."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner import __version__
+from cleaner.cli import main
+
+ARTICLE = ("SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n"
+           "The two leaders met on Monday in the capital and agreed to keep talking about trade and "
+           "security over the coming months, officials said.\n\nGet in Touch\n")
+BODY = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
+        "security over the coming months, officials said.")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_stdin_to_stdout():
+    res = run("clean", "-", input=ARTICLE)
+    assert res.exit_code == 0
+    assert res.output == BODY + "\n"
+
+
+def test_stdin_json_record():
+    res = run("clean", "-", "--format", "json", input=ARTICLE)
+    rec = json.loads(res.output)
+    assert rec["title"] == "Leaders agree to keep talking"
+    assert rec["text"] == BODY
+    assert {"text": "SUBSCRIBE NOW", "by": "nav.subscribe", "line": 1} in rec["removed"]
+
+
+def test_with_metadata_header():
+    res = run("clean", "-", "--with-metadata", input=ARTICLE)
+    assert res.output.startswith("---\ntitle: Leaders agree to keep talking\n---\n")
+
+
+def test_folder_to_outdir_keeps_structure(tmp_path):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text(ARTICLE)
+    (src / "sub" / "b.txt").write_text(ARTICLE)
+    (src / "skip.md").write_text(ARTICLE)
+    res = run("clean", str(src), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 0, res.output
+    outs = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert outs == ["a.txt", "sub/b.txt"]
+    assert (tmp_path / "out" / "sub" / "b.txt").read_text() == BODY + "\n"
+
+
+def test_json_outputs(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    res = run("clean", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), "--format", "json")
+    assert res.exit_code == 0
+    rec = json.loads((tmp_path / "out" / "a.json").read_text())
+    assert set(rec) >= {"source", "title", "author", "date", "text", "removed"}
+
+
+def test_bad_input_is_reported_and_batch_goes_on(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE)
+    (src / "empty.txt").write_text("   \n")
+    (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    res = run("clean", str(src), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 1
+    assert (tmp_path / "out" / "good.txt").exists()
+    assert not (tmp_path / "out" / "empty.txt").exists()
+    assert "empty.txt: empty input" in res.output
+    assert "binary.txt: binary data" in res.output
+
+
+def test_missing_file_is_reported(tmp_path):
+    res = run("clean", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "out"))
+    assert res.exit_code == 1 and "nope.txt: no such file" in res.output
+
+
+def test_several_inputs_without_outdir_is_a_usage_error(tmp_path):
+    res = run("clean", "a.txt", "b.txt")
+    assert res.exit_code == 2
+
+
+def test_version_and_help():
+    assert __version__ in run("--version").output
+    for args in (["--help"], ["clean", "--help"]):
+        res = run(*args)
+        assert res.exit_code == 0 and "Usage:" in res.output
+
+
+def test_console_script_runs():
+    res = subprocess.run([sys.executable, "-m", "cleaner", "--version"], capture_output=True, text=True)
+    assert res.returncode == 0 and __version__ in res.stdout

@@ -1,0 +1,47 @@
+"""Dates, authors and titles lifted into fields."""
+
+import pytest
+
+from cleaner import clean
+from cleaner.metadata import parse_date
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("27 November 2024, 12:04", "2024-11-27"),
+    ("- Published Date: 07:38 | 29 October 2024", "2024-10-29"),
+    ("Reuters November 18, 2019 11:03 PM", "2019-11-18"),
+    ("Nov. 5, 2023", "2023-11-05"),
+    ("2024-03-05T10:00:00Z", "2024-03-05"),
+    ("29.10.2024 07:38", "2024-10-29"),
+    ("Published on", None),
+    ("45 March 2024", None),
+])
+def test_parse_date(text, iso):
+    assert parse_date(text) == iso
+
+
+BODY = ("The two leaders met on Monday in the capital and agreed to keep talking about trade "
+        "and security over the coming months, officials said.")
+
+
+def test_byline_becomes_author_and_leaves_body():
+    r = clean(f"A headline for the talks\n{BODY}\nBy Aghakazim Guliyev")
+    assert r.author == "Aghakazim Guliyev"
+    assert "Guliyev" not in r.text
+
+
+def test_sentence_starting_with_by_stays():
+    line = "By the time the troops arrived, the town had been empty for two days, residents said."
+    r = clean(f"A headline for the talks\n{BODY}\n{line}")
+    assert line in r.text and r.author is None
+
+
+def test_title_after_junk_and_not_repeated():
+    r = clean(f"SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\nLeaders agree to keep talking\n\n{BODY}")
+    assert r.title == "Leaders agree to keep talking"
+    assert r.text == BODY
+
+
+def test_date_field_and_published_item():
+    r = clean(f"A headline for the talks\n- Published Date: 07:38 | 29 October 2024\n{BODY}")
+    assert r.date == "2024-10-29" and "Published" not in r.text
