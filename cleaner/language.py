@@ -6,8 +6,10 @@ language); texts written mostly in CJK scripts are recognised by script, since t
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 
@@ -31,15 +33,21 @@ ISO = {
 
 @lru_cache(maxsize=1)
 def _stoplist_index() -> tuple[dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
-    """word -> languages whose stoplist has it; language -> its stoplist (Simple_English excluded)."""
-    import justext
+    """word -> languages whose stoplist has it; language -> its stoplist (Simple_English excluded).
 
+    The lists are read from justext's package data without importing justext (and lxml with it).
+    """
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the justext package (for its stoplists) is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
     lists: dict[str, frozenset[str]] = {}
     index: dict[str, list[str]] = {}
-    for name in justext.get_stoplists():
+    for path in sorted(folder.glob("*.txt")):
+        name = path.stem
         if name == "Simple_English":
             continue
-        words = frozenset(w.lower() for w in justext.get_stoplist(name))
+        words = frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
         lists[name] = words
         for w in words:
             index.setdefault(w, []).append(name)
