@@ -1,0 +1,187 @@
+"""Review commands: `cleaner diff`, `cleaner check` and `cleaner rules list|show|test`.
+
+They are registered on the `main` group at the end of cli.py and reuse its helpers, so import
+them through `cleaner.cli`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import RuleError, review
+from .batch import (Input, InputError, clean_input, find_inputs, output_path, read_input, render_result,
+                    write_atomic)
+from .cli import CONTEXT, error, make_cleaner
+from .read import decode, looks_like_html
+from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files
+
+RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
+                            help="Extra rule file or folder (repeatable).")
+DISABLE_OPTION = click.option("--disable", multiple=True,
+                              help="Switch off a rule id or a group such as 'caption' (repeatable).")
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("source", metavar="INPUT")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the output: auto colours on a terminal only.")
+@click.option("--unified", is_flag=True,
+              help="A unified diff of the original against the clean text (patch and git apply read it); "
+                   "the rule ids are in the preamble and in the hunk headers.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: every source line with its action, id and join, for programs.")
+@RULES_OPTION
+@DISABLE_OPTION
+def diff(source: str, color: str, unified: bool, fmt: str, rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
+    """Show what cleaning does to INPUT (a file or '-'): every removed line with the id of the
+    rule or heuristic that removed it, every repaired wrap and the join it made, and the metadata
+    fields lifted out. For HTML the original is the text extracted from the page."""
+    if unified and fmt == "json":
+        raise click.UsageError("--unified and --format json are two different outputs: choose one")
+    cleaner = make_cleaner(rules, disable)
+    item = next(find_inputs([source]))
+    if item.path is not None and item.path.is_dir():
+        raise click.UsageError(f"{source}: diff takes one file, not a folder")
+    try:
+        data = read_input(item)
+        result = clean_input(cleaner, item, data)
+    except InputError as e:
+        error(f"{item.name}: {e}")
+        sys.exit(1)
+    doc, cleaned = result.document, render_result(result, "text")
+    if fmt == "json":
+        click.echo(json.dumps(review.record(doc, cleaned), ensure_ascii=False, indent=1))
+        return
+    styled, echo_color = color != "never", {"always": True, "never": False}.get(color)
+    if unified:
+        label = "extracted text" if looks_like_html(decode(data), item.name) else "original"
+        click.echo(review.unified_review(doc, cleaned, label, styled), nl=False, color=echo_color)
+    else:
+        click.echo(review.annotated(doc, styled), nl=False, color=echo_color)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--golden", "golden", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of expected outputs, in the layout `cleaner clean -o` writes.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="The output format the goldens were written in.")
+@click.option("--with-metadata", is_flag=True, help="The goldens are text with a title/author/date header.")
+@click.option("--update", is_flag=True, help="Rewrite the goldens that changed or are missing.")
+@RULES_OPTION
+@DISABLE_OPTION
+def check(inputs: tuple[str, ...], golden: Path, fmt: str, with_metadata: bool, update: bool,
+          rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
+    """Clean INPUT files or folders and compare with the expected outputs in --golden: a unified
+    diff for each document that changed, then a summary. Exit 0 when nothing changed, 1 when a
+    document changed, a golden is missing or an input failed; --update rewrites the goldens."""
+    if not update and not golden.is_dir():
+        raise click.UsageError(f"golden folder {golden} does not exist (create it with --update)")
+    cleaner = make_cleaner(rules, disable)
+    counts = dict.fromkeys(("unchanged", "changed", "missing golden", "failed", "updated"), 0)
+    seen: dict[Path, str] = {}
+    for item in find_inputs(inputs):
+        target = output_path(golden, item, fmt)
+        try:
+            if target in seen:
+                raise InputError(f"golden {target} is also the golden of {seen[target]}")
+            seen[target] = item.name
+            new = render_result(clean_input(cleaner, item, read_input(item)), fmt, with_metadata)
+        except InputError as e:
+            counts["failed"] += 1
+            error(f"{item.name}: {e}")
+            continue
+        old = target.read_text(encoding="utf-8") if target.is_file() else None
+        if old == new:
+            counts["unchanged"] += 1
+            continue
+        counts["missing golden" if old is None else "changed"] += 1
+        if old is None:
+            click.echo(f"{item.name}: no golden {target}")
+        else:
+            click.echo(review.unified(old, new, str(target), f"{item.name}\tcleaned now"), nl=False)
+        if update:
+            write_atomic(target, new)
+            counts["updated"] += 1
+    parts = ", ".join(f"{n} {what}" for what, n in counts.items() if n or what == "unchanged")
+    click.echo(f"{len(seen)} documents: {parts}")
+    if counts["failed"] or (not update and (counts["changed"] or counts["missing golden"])):
+        sys.exit(1)
+
+
+@click.group(context_settings=CONTEXT)
+def rules() -> None:
+    """List, show and test rules (the bundled ones and your own rule files)."""
+
+
+def _rule_set(rules: tuple[str, ...], disable: tuple[str, ...]) -> RuleSet:
+    return make_cleaner(rules, disable).rules
+
+
+@rules.command("list", context_settings=CONTEXT)
+@RULES_OPTION
+@DISABLE_OPTION
+def list_rules(rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
+    """List every rule: id, kind, group, whether it is on (--disable), and its description."""
+    rs = _rule_set(rules, disable)
+    on = set(rs.rules)
+    table = [("ID", "KIND", "GROUP", "STATE", "DESCRIPTION")]
+    table += [(r.id, r.kind, r.group, "on" if r in on else "off", r.description) for r in rs.all_rules]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4])
+
+
+@rules.command("show", context_settings=CONTEXT)
+@click.argument("rule_id", metavar="ID")
+@RULES_OPTION
+@DISABLE_OPTION
+def show_rule(rule_id: str, rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
+    """Show one rule: where it is defined, its pattern, options and examples."""
+    rs = _rule_set(rules, disable)
+    rule = rs.get(rule_id)
+    if rule is None:
+        raise click.BadParameter(f"no rule {rule_id!r} (see 'cleaner rules list')", param_hint="ID")
+    fields = [("id", rule.id), ("kind", rule.kind), ("group", rule.group),
+              ("state", "on" if rule in rs.rules else "off (--disable)"), ("file", rule.source),
+              ("description", rule.description), ("pattern", rule.pattern), ("field", rule.field),
+              ("max_words", rule.max_words), ("case_sensitive", rule.case_sensitive or None)]
+    for name, value in fields:
+        if value is not None:
+            click.echo(f"{name + ':':<16}{value}")
+    for name, examples in (("match", rule.match), ("no_match", rule.no_match)):
+        click.echo(f"{name}:")
+        for ex in examples:
+            click.echo(f"  {ex}")
+
+
+@rules.command("test", context_settings=CONTEXT)
+@click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def test_rules(files: tuple[Path, ...]) -> None:
+    """Run the match/no_match examples of rule FILES (files or folders; default: the bundled rules)
+    and check their ids are unique, also against the bundled rules. Exit 1 on any failure."""
+    bundled = rule_files([default_rules_dir()])
+    paths = rule_files(files) if files else bundled
+    failures: list[str] = []
+    loaded = {}
+    for path in dict.fromkeys(bundled + paths):
+        try:
+            loaded[path] = load_file(path)
+        except RuleError as e:
+            failures.append(str(e))
+    for path in paths:
+        failures += [msg for rule in loaded.get(path, []) for msg in example_failures(rule)]
+    try:
+        RuleSet([r for rs in loaded.values() for r in rs])
+    except RuleError as e:
+        failures.append(str(e))
+    for msg in failures:
+        click.echo(f"FAIL {msg}")
+    tested = sum(len(loaded.get(p, [])) for p in paths)
+    click.echo(f"{tested} rules in {len(paths)} files: {len(failures) or 'no'} failures")
+    if failures:
+        sys.exit(1)
