@@ -70,3 +70,7 @@ def clean(inputs: tuple[str, ...], outdir: Path | None, fmt: str, with_metadata:
             error(f"{item.name}: {e}")
     if failed:
         sys.exit(1)
+
+
+from .cli_eval import evaluate  # noqa: E402  (last: cli_eval uses the helpers above)
+main.add_command(evaluate)
