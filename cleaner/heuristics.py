@@ -2,7 +2,7 @@
 
 ``heuristic.caption-before-credit``  the caption line just above a photo credit
 ``heuristic.meta-list``             short items of a list whose other items are metadata
-``heuristic.duplicate``             a repeat of an earlier line (a caption printed twice, a pull quote)
+``heuristic.duplicate``             the second copy of a line printed twice (a caption, a pull quote)
 ``heuristic.outside-article``       lines outside the article region: the densest run of prose
 ``heuristic.safety-net``            (a warning, not a removal) the heuristics would have removed
                                     nearly everything, so their removals were undone
@@ -13,15 +13,21 @@ prose follows them: the removed lines carry the id of the tail rule.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import regex
 
 from .document import Document, Line
-from .features import Features
+from .features import MIN_STOP_DENSITY, Features
 
 HEURISTIC = "heuristic."
 TAIL_MAX_PROSE_AFTER = 0.25  # cut a tail when the prose after it is at most this share of the prose before
 CAPTION_MAX_WORDS = 40
-SAFETY_MIN_SHARE = 0.1  # undo heuristics that keep less than this share of the words rules left
+SAFETY_MIN_SHARE = 0.1
+# What a kept line that is not prose costs the article region, by how much it reads like text:
+REGION_COST_SENTENCE = 2.0  # a short sentence ("He declined to comment.")
+REGION_COST_PHRASE = 8.0  # a phrase with function words (a subheading, a list item)
+REGION_COST_OTHER = 15.0  # menu words, names, labels  # undo heuristics that keep less than this share of the words rules left
 
 
 def _by_heuristic(line: Line) -> bool:
@@ -73,11 +79,14 @@ def meta_list(doc: Document, feats: list[Features]) -> None:
 
 
 def duplicates(doc: Document) -> None:
-    """Drop repeats of an earlier line; the first copy stays unless a rule removed it."""
+    """Drop the second copy of a line printed twice (a caption, a pull quote); the first copy stays
+    unless a rule removed it. A line printed three times or more is structure (the question of a
+    questionnaire, a recurring label), not a repeat, and is left to the other stages."""
+    keys = [regex.sub(r"\W+", " ", line.text.casefold()).strip() for line in doc.lines]
+    counts = Counter(keys)
     seen: set[str] = set()
-    for line in doc.lines:
-        key = regex.sub(r"\W+", " ", line.text.casefold()).strip()
-        if len(key) < 20:
+    for line, key in zip(doc.lines, keys):
+        if len(key) < 20 or counts[key] != 2:
             continue
         if key in seen:
             line.drop("heuristic.duplicate")
@@ -95,7 +104,7 @@ def article_region(doc: Document, feats: list[Features]) -> tuple[int, int] | No
     for i, (line, f) in enumerate(zip(doc.lines, feats)):
         if not line.kept:
             continue
-        score = float(f.words) if f.prose else -max(4.0, 0.5 * f.words)
+        score = region_score(f)
         if run_start is None or run + score < 0:
             if score > 0:
                 run, run_start = score, i
@@ -107,6 +116,17 @@ def article_region(doc: Document, feats: list[Features]) -> tuple[int, int] | No
         if run > best:
             best, best_span = run, (run_start, i + 1)
     return best_span
+
+
+def region_score(f: Features) -> float:
+    """A line's contribution to the article region: prose adds its words, other lines cost."""
+    if f.prose:
+        return float(f.words)
+    if f.terminal and f.words >= 4 and f.stop >= MIN_STOP_DENSITY:
+        return -REGION_COST_SENTENCE
+    if f.words >= 4 and f.stop >= MIN_STOP_DENSITY:
+        return -REGION_COST_PHRASE
+    return -REGION_COST_OTHER
 
 
 def drop_outside(doc: Document, span: tuple[int, int]) -> None:
