@@ -74,3 +74,7 @@ def clean(inputs: tuple[str, ...], outdir: Path | None, fmt: str, with_metadata:
 
 from .cli_eval import evaluate  # noqa: E402  (last: cli_eval uses the helpers above)
 main.add_command(evaluate)
+
+from .cli_review import check, diff, rules  # noqa: E402  (last: cli_review uses the helpers above)
+for _command in (diff, check, rules):
+    main.add_command(_command)

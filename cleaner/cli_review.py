@@ -42,10 +42,10 @@ def diff(source: str, color: str, unified: bool, fmt: str, rules: tuple[str, ...
     fields lifted out. For HTML the original is the text extracted from the page."""
     if unified and fmt == "json":
         raise click.UsageError("--unified and --format json are two different outputs: choose one")
+    if Path(source).is_dir():
+        raise click.UsageError(f"{source}: diff takes one file, not a folder")
     cleaner = make_cleaner(rules, disable)
     item = next(find_inputs([source]))
-    if item.path is not None and item.path.is_dir():
-        raise click.UsageError(f"{source}: diff takes one file, not a folder")
     try:
         data = read_input(item)
         result = clean_input(cleaner, item, data)
