@@ -1,19 +1,51 @@
-"""Bytes to text: BOM, UTF-8, then detection; and whether the input is HTML.
+"""Bytes to text: refuse binary data, find the encoding, repair mojibake; and whether it is HTML.
 
-Decoding order: a BOM (UTF-8, UTF-16, UTF-32) wins; then strict UTF-8; then charset-normalizer's
-best guess; as a last resort UTF-8 with replacement characters, so undecodable bytes never crash.
+Decoding order: a BOM (UTF-8, UTF-16, UTF-32) wins; then known binary signatures and NUL bytes
+are refused (`NotText`); then strict UTF-8; then UTF-8 with a few stray Windows-1252 bytes;
+then charset-normalizer's candidates, Windows-1252 first; as a last resort Windows-1252 with
+replacement characters, so undecodable bytes never crash. Finally ftfy repairs mojibake (UTF-8
+that was once decoded as Windows-1252: "cafÃ©" becomes "café"); it only touches text that
+looks like mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
 
+import ftfy
 import regex
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# File signatures ("magic numbers") of formats that turn up where text is expected.
+_SIGNATURES = (
+    (b"%PDF-", "PDF"),
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"), (b"GIF89a", "GIF image"),
+    (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"PK\x03\x04", "zip archive (or docx, xlsx, epub)"), (b"PK\x05\x06", "zip archive (empty)"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"(\xb5/\xfd", "zstd-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Microsoft Office document"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x7fELF", "ELF executable"),
+    (b"OggS", "Ogg media"), (b"ID3", "MP3 audio"), (b"fLaC", "FLAC audio"),
+    (b"wOFF", "web font"), (b"wOF2", "web font"),
+)
+_RIFF = {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}
+_SNIFF = 8192  # bytes looked at to tell binary from text
+# Control characters that plain text does not contain (tab, newlines, form feed, escape are allowed).
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_MAX_CONTROL = 0.1  # more than this share of control characters at the start: binary, not text
+_ESCAPED = regex.compile(r"[\udc80-\udcff]+")  # bytes that were not UTF-8, as surrogateescape left them
+_NON_ASCII = regex.compile(r"[^\x00-\x7f\udc80-\udcff]+")
 _HTML_START = regex.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", regex.I | regex.S)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -22,23 +54,77 @@ class NotText(ValueError):
     """The input is not text (binary data such as an image, a PDF or an archive)."""
 
 
+def binary_kind(data: bytes) -> str | None:
+    """What binary format `data` is ("PDF", "gzip-compressed data", ...), or None if it may be text."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            if signature == b"BZh" and not data[3:4].isdigit():
+                continue  # "BZh" alone may start a line of text
+            return kind
+    if data.startswith(b"RIFF") and data[8:12] in _RIFF:
+        return _RIFF[data[8:12]]
+    if data[4:8] == b"ftyp":
+        return "MP4/MOV media"
+    if b"\x00" in data[:_SNIFF]:
+        return "NUL bytes"
+    return None
+
+
 def decode(data: bytes) -> str:
-    """Decode `data` to str: BOM, then UTF-8, then detection, then UTF-8 with replacements."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+    """Decode `data` to str (see the module docstring); raise `NotText` for binary data."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is not None:
+        text = data.decode(encoding, errors="replace")
+    else:
+        kind = binary_kind(data)
+        if kind is not None:
+            raise NotText(f"binary data ({kind}), not text")
+        text = _decode_unmarked(data)
+    return ftfy.fix_encoding(_checked(text))
+
+
+def _decode_unmarked(data: bytes) -> str:
+    """Text without a BOM: UTF-8, UTF-8 with stray Windows-1252 bytes, or a legacy encoding."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096]:
-        raise NotText("binary data (NUL bytes), not text")
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = sum(map(len, _ESCAPED.findall(text)))
+    if sum(map(len, _NON_ASCII.findall(text))) > stray:
+        # More valid UTF-8 than invalid bytes: UTF-8 with damage, e.g. files pasted together.
+        return _ESCAPED.sub(lambda m: _unescape(m[0]).decode("cp1252", errors="replace"), text)
+    return _decode_legacy(data)
+
+
+def _unescape(escaped: str) -> bytes:
+    return bytes(ord(c) - 0xDC00 for c in escaped)
+
+
+def _decode_legacy(data: bytes) -> str:
+    """An 8-bit legacy encoding. Windows-1252 wins whenever charset-normalizer finds it plausible:
+    it is the usual legacy encoding of news text, and short texts give a detector too little
+    evidence to tell it from its cousins (cp1250, cp1257, ...)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    if any("cp1252" in m.could_be_from_charset for m in matches):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    best = matches.best()
     if best is not None:
         return str(best)
-    return data.decode("utf-8", errors="replace")
+    return data.decode("cp1252", errors="replace")
+
+
+def _checked(text: str) -> str:
+    """`text`, unless its start is mostly control characters (binary data that decoded)."""
+    head = text[:_SNIFF]
+    if head and len(_CONTROL.findall(head)) > _MAX_CONTROL * len(head):
+        raise NotText("binary data (control characters), not text")
+    return text
 
 
 def looks_like_html(text: str, name: str = "") -> bool:

@@ -1,0 +1,93 @@
+"""Bytes to text: encodings, BOMs, mojibake, and binary data refused with the reason."""
+
+import codecs
+
+import pytest
+
+from cleaner.read import NotText, binary_kind, decode, looks_like_html
+
+WESTERN = "Café au lait, naïve façade – “quoted” déjà vu. The president’s speech."
+GERMAN = "Müller sagte, die Straße sei gesperrt. Größere Schäden gab es nicht."
+RUSSIAN = "Привет, как дела? Сегодня хорошая погода в Москве, и все пошли гулять в парк."
+
+
+@pytest.mark.parametrize("data, text", [
+    (WESTERN.encode("utf-8"), WESTERN),
+    (codecs.BOM_UTF8 + WESTERN.encode("utf-8"), WESTERN),
+    (WESTERN.encode("utf-16"), WESTERN),                                   # BOM, native order
+    (codecs.BOM_UTF16_BE + WESTERN.encode("utf-16-be"), WESTERN),
+    (codecs.BOM_UTF16_LE + WESTERN.encode("utf-16-le"), WESTERN),
+    (WESTERN.encode("utf-32"), WESTERN),
+    (WESTERN.encode("cp1252"), WESTERN),
+    (GERMAN.encode("latin-1"), GERMAN),
+    ("résumé".encode("cp1252"), "résumé"),                                 # too short to detect: Windows-1252
+    ("The cost was 5 € (about £4).".encode("cp1252"), "The cost was 5 € (about £4)."),
+    (RUSSIAN.encode("cp1251"), RUSSIAN),                                  # detection, not Windows-1252
+    (b"", ""),
+], ids=["utf8", "utf8-bom", "utf16", "utf16-be", "utf16-le", "utf32", "cp1252", "latin1",
+        "cp1252-short", "cp1252-euro", "cp1251", "empty"])
+def test_encodings(data, text):
+    assert decode(data) == text
+
+
+def test_utf8_with_stray_windows_1252_bytes_keeps_the_utf8():
+    data = GERMAN.encode("utf-8") + b" \x93quoted\x94 and \x96 a dash"
+    assert decode(data) == GERMAN + " “quoted” and – a dash"
+
+
+def test_mojibake_is_repaired():
+    text = "The president’s café opened on Monday."
+    mojibake = text.encode("utf-8").decode("cp1252")  # 'The presidentâ€™s cafÃ©...'
+    assert mojibake != text
+    assert decode(mojibake.encode("utf-8")) == text
+
+
+@pytest.mark.parametrize("text", ["NÃO É VERDADE", "Straße und Größe", "“Quoted” and ‘single’ — dash",
+                                  "naïve São Paulo", "日本語のテキスト", "emoji 👍🏽 ok"])
+def test_genuine_text_is_left_alone(text):
+    assert decode(text.encode("utf-8")) == text
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
+    (b"GIF89a\x01\x00\x01\x00", "GIF image"),
+    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "WebP image"),
+    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip-compressed data"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "zip archive"),
+    (b"BZh91AY&SY", "bzip2-compressed data"),
+    (b"\x00\x00\x00\x18ftypmp42", "MP4/MOV media"),
+    (b"some text\x00\x00\x01\x02 with NUL bytes", "NUL bytes"),
+])
+def test_binary_data_is_refused_with_its_kind(data, kind):
+    with pytest.raises(NotText, match=r"binary data \(" + kind):
+        decode(data)
+
+
+def test_control_characters_are_binary():
+    with pytest.raises(NotText, match="control characters"):
+        decode(bytes(range(1, 9)) * 50)
+
+
+def test_signature_lookalikes_in_text_are_text():
+    assert binary_kind(b"BZh is not a word, but this line is text.") is None
+    assert decode(b"BZh is not a word.") == "BZh is not a word."
+
+
+def test_a_stray_control_character_does_not_make_text_binary():
+    text = "A line of text.\x07 And another sentence that goes on for a while."
+    assert decode(text.encode()) == text
+
+
+@pytest.mark.parametrize("data", [bytes(range(128, 256)), b"\xff\xfe\xfd" * 100, b"\xc3\x28\xa0\xa1" * 50,
+                                  codecs.BOM_UTF16_LE + b"\x00\xd8", codecs.BOM_UTF8 + b"\xff\xfe"])
+def test_undecodable_bytes_never_crash(data):
+    assert isinstance(decode(data), str)
+
+
+def test_looks_like_html():
+    assert looks_like_html("<!DOCTYPE html><html><body>x</body></html>")
+    assert looks_like_html("<!-- c -->\n<html>")
+    assert looks_like_html("anything", "page.HTM")
+    assert not looks_like_html("Use the <b> tag for bold.")
