@@ -32,8 +32,8 @@ ISO = {
 
 
 @lru_cache(maxsize=1)
-def _stoplist_index() -> tuple[dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
-    """word -> languages whose stoplist has it; language -> its stoplist (Simple_English excluded).
+def _stoplists() -> dict[str, frozenset[str]]:
+    """language -> its stoplist, in file-name order (Simple_English excluded).
 
     The lists are read from justext's package data without importing justext (and lxml with it).
     """
@@ -42,37 +42,45 @@ def _stoplist_index() -> tuple[dict[str, tuple[str, ...]], dict[str, frozenset[s
         raise RuntimeError("the justext package (for its stoplists) is not installed")
     folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
     lists: dict[str, frozenset[str]] = {}
-    index: dict[str, list[str]] = {}
     for path in sorted(folder.glob("*.txt")):
-        name = path.stem
-        if name == "Simple_English":
-            continue
-        words = frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
-        lists[name] = words
-        for w in words:
-            index.setdefault(w, []).append(name)
-    return {w: tuple(v) for w, v in index.items()}, lists
+        if path.stem != "Simple_English":
+            lines = path.read_text(encoding="utf-8").lower().splitlines()
+            lists[path.stem] = frozenset(w.strip() for w in lines) - {""}
+    return lists
+
+
+@lru_cache(maxsize=1)
+def _all_stopwords() -> frozenset[str]:
+    return frozenset().union(*_stoplists().values())
+
+
+@lru_cache(maxsize=1 << 16)
+def _languages_of(word: str) -> tuple[str, ...]:
+    """The languages whose stoplist has `word`, in file-name order (cached: stopwords are few)."""
+    return tuple(name for name, words in _stoplists().items() if word in words)
 
 
 def stoplist(language: str | None) -> frozenset[str]:
     """The stoplist of `language` (empty for languages jusText has none for)."""
-    return _stoplist_index()[1].get(language or "", frozenset())
+    return _stoplists().get(language or "", frozenset())
 
 
 def detect(text: str, sample: int = 20000) -> str:
-    """Guess the language of `text` (a jusText stoplist name, or Japanese/Chinese by script)."""
+    """Guess the language of `text` (a jusText stoplist name, or Japanese/Chinese by script).
+
+    Ties go to the language whose first stopword comes first in the text."""
     text = text[:sample]
-    letters = sum(1 for c in text if c.isalpha()) or 1
     cjk = len(_CJK.findall(text))
-    if cjk / letters > 0.3:
+    if cjk and cjk / (sum(map(str.isalpha, text)) or 1) > 0.3:
         if _HANGUL.search(text) and len(_HANGUL.findall(text)) > cjk / 2:
             return "Korean"
         return "Japanese" if _KANA.search(text) else "Chinese"
-    index = _stoplist_index()[0]
+    stopwords = _all_stopwords()
     counts: Counter[str] = Counter()
-    for w in WORD.findall(text.lower()):
-        for lang in index.get(w, ()):
-            counts[lang] += 1
+    for w, n in Counter(WORD.findall(text.lower())).items():  # words in order of first occurrence
+        if w in stopwords:
+            for lang in _languages_of(w):
+                counts[lang] += n
     return counts.most_common(1)[0][0] if counts else "English"
 
 

@@ -40,17 +40,25 @@ _CHUNK_WIDTHS = (1024, 2048, 4096, 8192, 512, 1000, 2000, 4000)
 WordFreq = Callable[[str], float]
 
 
-@lru_cache(maxsize=64)
-def word_frequency(lang: str) -> WordFreq:
-    """Zipf frequency function for `lang` from wordfreq (English when wordfreq lacks the language)."""
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
     import wordfreq
 
-    if lang not in wordfreq.available_languages():
-        lang = "en"
+    return frozenset(wordfreq.available_languages())
+
+
+@lru_cache(maxsize=64)
+def word_frequency(lang: str) -> WordFreq:
+    """Zipf frequency function for `lang` from wordfreq (English when wordfreq lacks the language).
+
+    wordfreq and its word lists load on the first call, so documents that never need word
+    evidence do not pay for them."""
 
     @lru_cache(maxsize=65536)
     def zipf(word: str) -> float:
-        return wordfreq.zipf_frequency(word, lang)
+        import wordfreq
+
+        return wordfreq.zipf_frequency(word, lang if lang in _wordfreq_languages() else "en")
 
     return zipf
 
