@@ -167,7 +167,8 @@ def evaluate(pred_dir: Path | None, truth_dir: Path, input_dir: Path | None, inp
         scores[name] = score_doc(truth, pred)
     if missing:
         shown = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
-        error(f"no prediction for {len(missing)} of {len(truths)} documents (scored as empty output): {shown}")
+        hint = " (is the layout <name>.txt? does --input need --input-file?)" if len(missing) == len(truths) else ""
+        error(f"no prediction for {len(missing)} of {len(truths)} documents (scored as empty): {shown}{hint}")
     if fmt == "json":
         record = {"summary": summarize(list(scores.values())).to_dict(),
                   "documents": {name: s.to_dict() for name, s in scores.items()},

@@ -187,7 +187,7 @@ def test_eval_text_report(scored):
     for figure in ("precision   0.500", "recall      0.333", "F1          0.400", "empty           1"):
         assert re.search(rf"^{figure}$", res.stdout, re.M), figure
     assert "missing         1" in res.stdout
-    assert "no prediction for 1 of 3 documents" in res.stderr and "c" in res.stderr
+    assert "no prediction for 1 of 3 documents" in res.stderr and "--input-file" not in res.stderr
     worst_rows = res.stdout.split("worst 3 documents:\n")[1].splitlines()[1:]
     assert [row.split()[-1] for row in worst_rows] == ["c", "sub/b", "a"]
 
@@ -228,6 +228,13 @@ def test_eval_input_file_in_folder_per_document(tmp_path):
     res = run("--input", dev, "--input-file", "innertext.txt", "--truth", dev, "--format", "json")
     assert res.exit_code == 0
     assert json.loads(res.stdout)["documents"]["x"] == score_doc(BODY, Cleaner().clean(ARTICLE).text).to_dict()
+
+
+def test_eval_all_missing_hints_at_the_layout(tmp_path):
+    dev = write(tmp_path / "dev", {"x/truth.txt": BODY, "x/innertext.txt": ARTICLE})
+    res = run("--input", dev, "--truth", dev)
+    assert res.exit_code == 0
+    assert "no prediction for 1 of 1 documents" in res.stderr and "--input-file" in res.stderr
 
 
 def test_eval_bad_prediction_is_reported_and_scored_empty(tmp_path):
