@@ -70,8 +70,8 @@ def is_headline(line: Line, feats: Features) -> bool:
 def find_title(doc: Document, feats: list[Features], body_start: int) -> None:
     """Lift the headline into the `title` field and drop its other copies from the body.
 
-    The title is the last headline-like line, kept or only outside the article region, among the
-    lines before the article body starts (`body_start`, an index into `doc.lines`); nav words before it are short.
+    The title is the last headline-like line still kept among the lines before the article body
+    starts (`body_start`, an index into `doc.lines`); nav words before it are short.
     """
     if doc.metadata.get("title"):
         title = doc.metadata["title"]
@@ -79,11 +79,10 @@ def find_title(doc: Document, feats: list[Features], body_start: int) -> None:
         title = None
         for i in range(min(body_start, len(doc.lines)) - 1, max(-1, body_start - 25), -1):
             line = doc.lines[i]
-            if not (line.kept or _outside(line)):
+            if not line.kept:
                 continue
             if is_headline(line, feats[i]):
                 title = line.text
-                line.decision = None
                 line.lift("meta.title", "title", title)
                 break
         if title is None:
@@ -91,13 +90,8 @@ def find_title(doc: Document, feats: list[Features], body_start: int) -> None:
         doc.metadata["title"] = title
     key = _key(title)
     for line in doc.lines:
-        if _key(line.text) == key and (line.kept or _outside(line)):
-            line.decision = None
+        if _key(line.text) == key:
             line.lift("meta.title", "title", title)
-
-
-def _outside(line: Line) -> bool:
-    return line.decision is not None and line.decision.by == "heuristic.outside-article"
 
 
 def _key(text: str) -> str:

@@ -1,12 +1,14 @@
 """The pipeline: plain functions over a `Document`, run in order. No stage does any I/O.
 
     text ─► lines (newlines unified, language guessed, wraps repaired, lines normalized)
-         ─► rules ─► heuristics ─► metadata ─► (render, in render.py)
+         ─► rules ─► heuristics ─► title ─► line model ─► metadata ─► (render, in render.py)
 """
 
 from __future__ import annotations
 
-from . import heuristics, metadata
+from dataclasses import dataclass
+
+from . import heuristics, metadata, model
 from .document import Document
 from .features import Features, features
 from .language import detect, iso
@@ -41,17 +43,38 @@ def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> list[in
     return tails
 
 
-def clean_document(doc: Document, rules: RuleSet) -> Document:
-    """Run rules, heuristics and metadata over `doc` (in place) and return it."""
+@dataclass
+class Prepared:
+    """What the stages before the line model found: line features, the article region, tail headings."""
+
+    feats: list[Features]
+    span: tuple[int, int] | None
+    tails: list[int]
+
+
+def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
+    """Rules, the structural heuristics and the title: everything the line model reads."""
     feats = features(doc.lines, doc.language)
     tails = apply_rules(doc, rules, feats)
     heuristics.meta_list(doc, feats)
     heuristics.cut_tails(doc, feats, tails)
     heuristics.duplicates(doc)
-    span = heuristics.article_region(doc, feats)
+    span = heuristics.article_region(doc, feats) if profile == "text" else None
+    metadata.find_title(doc, feats, span[0] if span else len(doc.lines) if profile == "text" else 0)
     if span is not None:
         heuristics.drop_outside(doc, span)
-    metadata.find_title(doc, feats, span[0] if span else len(doc.lines))
-    heuristics.safety_net(doc, feats)
+    return Prepared(feats, span, tails)
+
+
+def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Document:
+    """Run rules, heuristics, the line model and metadata over `doc` (in place) and return it.
+
+    Profile ``"html"`` is for text an extractor already cut out of a page: rules and the line
+    heuristics run, but not the article region nor the line model, and the title comes only from
+    the page's metadata."""
+    prep = prepare(doc, rules, profile)
+    if profile == "text":
+        model.classify(doc, prep.feats, prep.span, prep.tails)
+    heuristics.safety_net(doc, prep.feats)
     metadata.collect_fields(doc)
     return doc
