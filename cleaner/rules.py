@@ -19,6 +19,10 @@ it; ``tail`` is a heading that may start a junk section running to the end of th
 ``field`` lifts the line into a metadata field. All rules of a set are compiled into one
 alternation tried at the start of a line, so matching costs one regex match whatever the number
 of rules, plus one search for each of the few rules not anchored with ``^``.
+
+Hostile patterns: every search runs with a `timeout` linear in the line's length. A user rule
+that backtracks catastrophically on strings built from its own examples (`probes`) is refused
+when the rules load; a rule that times out on a real line raises `RuleTimeout`.
 """
 
 from __future__ import annotations
@@ -39,13 +43,29 @@ else:  # pragma: no cover
 KINDS = ("drop", "credit", "tail", "field")
 _KEYS = {"id", "kind", "description", "pattern", "match", "no_match", "field", "max_words", "case_sensitive"}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
-TIMEOUT = 1.0  # seconds any one regex search may take before it is treated as a broken rule
+# A search that takes longer than TIMEOUT plus TIMEOUT_PER_CHAR for each character of the line
+# is a broken rule (catastrophic backtracking), not a long line: healthy rules need about 1 µs
+# per character.
+TIMEOUT = 1.0
+TIMEOUT_PER_CHAR = 10e-6
+PROBE_TIMEOUT = 0.1  # seconds a search over one load-time probe may take: 20 times a healthy rule
+PROBE_CHARS = 5000  # length of a probe: long enough for quadratic backtracking to show
 _WORDS = regex.compile(r"\w+")
 _NAMED_GROUP = regex.compile(r"\(\?P<\w+>")
 
 
 class RuleError(ValueError):
     """A rule file that cannot be used; the message names the file, the rule and the problem."""
+
+
+class RuleTimeout(TimeoutError):
+    """Matching the rules against one line took too long: a rule backtracks catastrophically.
+    The message names the rule when it can be found, and the length of the line."""
+
+
+def timeout(text: str) -> float:
+    """Seconds one regex search over `text` may take: linear in its length."""
+    return TIMEOUT + TIMEOUT_PER_CHAR * len(text)
 
 
 @dataclass(frozen=True)
@@ -71,7 +91,7 @@ class Rule:
         if self.max_words is not None:
             if (words if words is not None else len(_WORDS.findall(text))) > self.max_words:
                 return None
-        return self.compiled.search(text, timeout=TIMEOUT)
+        return self.compiled.search(text, timeout=timeout(text))
 
     def value(self, m: regex.Match) -> str:
         """The field value a match carries: the ``value`` group, else the whole match."""
@@ -206,7 +226,7 @@ class _Alternation:
 
     def first_at_start(self, text: str) -> Rule | None:
         """The first rule that matches at the start of `text`."""
-        m = self.pattern.match(text, timeout=TIMEOUT) if self.pattern else None
+        m = self.pattern.match(text, timeout=timeout(text)) if self.pattern else None
         if m is None:
             return None
         return next(r for r, g in zip(self.rules, self.groups) if m.start(g) >= 0)
@@ -219,7 +239,7 @@ def _leftmost(rules: Sequence[Rule], text: str) -> Rule | None:
     engine's own optimizations, which a large alternation tried at every position loses."""
     best, best_start = None, len(text) + 1
     for rule in rules:
-        m = rule.compiled.search(text, timeout=TIMEOUT)
+        m = rule.compiled.search(text, timeout=timeout(text))
         if m is not None and m.start() < best_start:
             best, best_start = rule, m.start()
     return best
@@ -250,10 +270,15 @@ class RuleSet:
     @classmethod
     def load(cls, extra: Iterable[Path] = (), disabled: Iterable[str] = (), defaults: bool = True) -> RuleSet:
         """The bundled rules (unless `defaults` is false) plus rule files or folders in `extra`."""
-        paths = ([default_rules_dir()] if defaults else []) + [Path(p) for p in extra]
+        user = rule_files(Path(p) for p in extra)
         rules: list[Rule] = []
-        for f in rule_files(paths):
-            rules.extend(load_file(f))
+        for f in (rule_files([default_rules_dir()]) if defaults else []) + user:
+            loaded = load_file(f)
+            if f in user:  # user rules are probed for catastrophic backtracking; the bundled ones by the tests
+                slow = next(filter(None, map(too_slow, loaded)), None)
+                if slow:
+                    raise RuleError(slow)
+            rules.extend(loaded)
         return cls(rules, disabled)
 
     def __len__(self) -> int:
@@ -263,7 +288,17 @@ class RuleSet:
         return next((r for r in self.all_rules if r.id == rule_id), None)
 
     def match(self, text: str) -> tuple[Rule, regex.Match] | None:
-        """The first rule (fields, credits, tails, drops in that order) that applies to `text`."""
+        """The first rule (fields, credits, tails, drops in that order) that applies to `text`.
+        Raises `RuleTimeout` when a rule takes too long (see `timeout`)."""
+        try:
+            return self._match(text)
+        except TimeoutError:
+            culprit = next((r for r in self._ordered if too_slow(r, [text[:2000]])), None)
+            which = f"rule {culprit.id!r} ({culprit.source})" if culprit else "a rule"
+            raise RuleTimeout(f"{which} took over {timeout(text):.1f} s on a line of {len(text)} characters "
+                              "(catastrophic backtracking?)") from None
+
+    def _match(self, text: str) -> tuple[Rule, regex.Match] | None:
         rule = self._at_start.first_at_start(text) or _leftmost(self._unanchored, text)
         if rule is None:
             return None
@@ -276,6 +311,28 @@ class RuleSet:
             if own is not None:
                 return r, own
         return None
+
+
+def probes(rule: Rule) -> list[str]:
+    """Strings on which a catastrophically backtracking pattern blows up: each example repeated
+    (alone and with spaces) and long runs of each of its characters, each ending in a character
+    that makes the match fail late."""
+    examples = [ex for ex in rule.match + rule.no_match if ex]
+    units = examples + [ex + " " for ex in examples] + sorted(set("".join(examples)))
+    return [unit * (PROBE_CHARS // len(unit) + 1) + "\x00" for unit in units]
+
+
+def too_slow(rule: Rule, texts: Sequence[str] | None = None) -> str | None:
+    """A message naming `rule` if a search over one of `texts` (its `probes` by default) takes
+    longer than PROBE_TIMEOUT, else None."""
+    for text in probes(rule) if texts is None else texts:
+        try:
+            rule.compiled.search(text, timeout=PROBE_TIMEOUT)
+        except TimeoutError:
+            return (f"{rule.source}: rule {rule.id!r}: pattern too slow: over {PROBE_TIMEOUT} s on "
+                    f"{text[:40]!r}... ({len(text)} characters); nested repetition such as (a+)+ or "
+                    "overlapping alternatives under + backtrack catastrophically")
+    return None
 
 
 def example_failures(rule: Rule) -> list[str]:
