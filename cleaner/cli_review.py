@@ -113,6 +113,10 @@ def check(inputs: tuple[str, ...], golden: Path, fmt: str, with_metadata: bool, 
         sys.exit(1)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @click.group(context_settings=CONTEXT)
 def rules() -> None:
     """List, show and test rules (the bundled ones and your own rule files)."""
@@ -149,7 +153,7 @@ def show_rule(rule_id: str, rules: tuple[str, ...], disable: tuple[str, ...]) ->
     fields = [("id", rule.id), ("kind", rule.kind), ("group", rule.group),
               ("state", "on" if rule in rs.rules else "off (--disable)"), ("file", rule.source),
               ("description", rule.description), ("pattern", rule.pattern), ("field", rule.field),
-              ("max_words", rule.max_words), ("case_sensitive", rule.case_sensitive or None)]
+              ("max_words", rule.max_words), ("case_sensitive", "true" if rule.case_sensitive else None)]
     for name, value in fields:
         if value is not None:
             click.echo(f"{name + ':':<16}{value}")
@@ -182,6 +186,7 @@ def test_rules(files: tuple[Path, ...]) -> None:
     for msg in failures:
         click.echo(f"FAIL {msg}")
     tested = sum(len(loaded.get(p, [])) for p in paths)
-    click.echo(f"{tested} rules in {len(paths)} files: {len(failures) or 'no'} failures")
+    click.echo(f"{_count(tested, 'rule')} in {_count(len(paths), 'file')}: "
+               f"{_count(len(failures), 'failure') if failures else 'no failures'}")
     if failures:
         sys.exit(1)

@@ -103,7 +103,7 @@ def summary(doc: Document) -> str:
     """One line: source lines, lines after wrap repair kept, removed and lifted, wraps repaired."""
     actions = [ln.decision.action if ln.decision else "keep" for ln in doc.lines]
     joins = sum(len(ln.joins) for ln in doc.lines)
-    sources = len(doc.original.split("\n"))
+    sources = doc.original.count("\n") + (not doc.original.endswith("\n"))
     return (f"{sources} source lines, {len(actions)} after wrap repair: {actions.count('keep')} kept, {actions.count('drop')} removed, "
             f"{actions.count('field')} lifted into metadata; {joins} wraps repaired")
 

@@ -209,7 +209,7 @@ def rule_file(tmp_path, text, name="my.toml"):
 def test_rules_test_passes_good_and_bundled_files(tmp_path):
     res = run("rules", "test", str(rule_file(tmp_path, GOOD)))
     assert res.exit_code == 0, res.output
-    assert res.output == "1 rules in 1 files: no failures\n"
+    assert res.output == "1 rule in 1 file: no failures\n"
     assert run("rules", "test").exit_code == 0
 
 
