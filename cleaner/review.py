@@ -40,8 +40,9 @@ class Row:
     number: int
     raw: str
     action: str  # keep | drop | field
-    by: str | None  # the id of the decision (on the first source line of a logical line)
+    by: str | None  # the id of the decision on the logical line this source line is part of
     field: str | None
+    first: bool  # the first source line of its logical line (the others were joined to it)
     join: Join | None  # set on a line that wraps repair joined to the line above
     seam: tuple[str, str, str] | None  # (end of the line above, start of this one, what they became)
 
@@ -72,13 +73,12 @@ def rows(doc: Document) -> list[Row]:
             continue
         line = owner.get(i)
         if line is None:
-            out.append(Row(i, text, "drop", NOT_A_LINE, None, None, None))
+            out.append(Row(i, text, "drop", NOT_A_LINE, None, True, None, None))
             continue
         d = line.decision
         action = "keep" if d is None else d.action
         join = next((j for j in line.joins if j.line == i), None)
-        first = i == line.start
-        out.append(Row(i, text, action, d.by if d and first else None, d.field if d and first else None,
+        out.append(Row(i, text, action, d.by if d else None, d.field if d else None, i == line.start,
                        join, seam(raw[i - 1], text, join) if join else None))
     return out
 
@@ -104,8 +104,8 @@ def summary(doc: Document) -> str:
     actions = [ln.decision.action if ln.decision else "keep" for ln in doc.lines]
     joins = sum(len(ln.joins) for ln in doc.lines)
     sources = doc.original.count("\n") + (not doc.original.endswith("\n"))
-    return (f"{sources} source lines, {len(actions)} after wrap repair: {actions.count('keep')} kept, {actions.count('drop')} removed, "
-            f"{actions.count('field')} lifted into metadata; {joins} wraps repaired")
+    return (f"{sources} source lines, {len(actions)} after wrap repair: {actions.count('keep')} kept, "
+            f"{actions.count('drop')} removed, {actions.count('field')} lifted into metadata; {joins} wraps repaired")
 
 
 def _style(text: str, color: bool, **kw: Any) -> str:
@@ -129,7 +129,7 @@ def annotated(doc: Document, color: bool = False) -> str:
     lifted into metadata (``>`` and the id), joined to the line above (``+`` and the wrap id,
     then the join it made). `color` adds ANSI colours (click.style)."""
     rs = rows(doc)
-    labels = [r.by if r.by else (f"+{r.join.by}" if r.join else "") for r in rs]
+    labels = [r.by if r.by and r.first else (f"+{r.join.by}" if r.join else "") for r in rs]
     num_w = len(str(rs[-1].number + 1)) if rs else 1
     id_w = max(map(len, labels), default=0)
     out = [_style(f"cleaner diff {doc.source}", color, bold=True), summary(doc)]
@@ -153,9 +153,9 @@ def notes(doc: Document) -> list[str]:
     """One line per decision and join, naming the source line and the id: the review in words."""
     out = []
     for r in rows(doc):
-        if r.by and r.action == "field":
+        if r.by and r.first and r.action == "field":
             out.append(f"line {r.number + 1}: lifted into {r.field} by {r.by}")
-        elif r.by:
+        elif r.by and r.first:
             out.append(f"line {r.number + 1}: removed by {r.by}")
         if r.join and r.seam:
             left, right, made = r.seam

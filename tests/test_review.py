@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from cleaner import review
 from cleaner.cli import main
+from cleaner.document import Decision, Document, Join, Line
 
 SEEDS = {"001": "seeds/001_4bda62c64cb31b1c.txt", "002": "seeds/002_e2bcc63c24407649.txt"}
 ARTICLE = ("SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n"
@@ -120,6 +121,24 @@ def test_diff_errors(tmp_path):
     assert run("diff", str(tmp_path)).exit_code == 2
     res = run("diff", str(tmp_path / "nope.txt"))
     assert res.exit_code == 1 and "nope.txt: no such file" in res.output
+
+
+def test_a_removed_wrapped_line_and_an_invisible_line_are_both_shown():
+    doc = Document("doc.txt", [
+        Line("Sign up to our newsletter today", 0, 2, True, [Join(1, "wrap.soft", " ")], Decision("drop", "nav.newsletter")),
+        Line("Body text.", 3, 4),
+    ], original="Sign up to our\nnewsletter today\n\u200b\nBody text.")
+    view = review.annotated(doc).splitlines()
+    assert view[-5:] == ["1 - nav.newsletter   Sign up to our",
+                         "2 - +wrap.soft       newsletter today",
+                         '                     joined "our" + "newsletter" -> "our newsletter"',
+                         "3 - normalize.empty  \u200b",
+                         "4                    Body text."]
+    assert [(r["line"], r["by"]) for r in review.record(doc, "Body text.\n")["lines"]] == \
+        [(1, "nav.newsletter"), (2, "nav.newsletter"), (3, "normalize.empty"), (4, None)]
+    unified = review.unified_review(doc, "Body text.\n")
+    assert "@@ -1,4 +1 @@ nav.newsletter wrap.soft normalize.empty\n" in unified
+    assert "# line 1: removed by nav.newsletter\n" in unified and "# line 2: removed" not in unified
 
 
 def test_review_doctests():
