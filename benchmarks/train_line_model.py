@@ -24,8 +24,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(EVAL))
+sys.path[0:1] = [str(ROOT), str(EVAL)]  # not benchmarks/ itself: its script names must not shadow modules
 
 from score import score_docs, tokens  # noqa: E402
 

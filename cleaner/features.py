@@ -17,10 +17,12 @@ _WORD = regex.compile(r"\w+")
 _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _TERMINAL = regex.compile(r"""[.!?…。！？][\s"'”’»」』)\]]*$""")
 _LINKY = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|\s[|»›]\s|^[|»›]|\s[|»›]$")
-_LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►]|\d{1,2}[.)])\s+")
+# list bullets, including the '+' and 'o' of nested lists in text dumps (inscriptis, lynx)
+_LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►+]|o(?=\s+[\p{Lu}\d])|\d{1,2}[.)])\s+")
 
 MIN_PROSE_WORDS = 10
 MIN_STOP_DENSITY = 0.18
+MAX_PROSE_NUMERIC = 0.3  # a line of mostly numbers is a table or an archive list, not prose
 
 
 @dataclass(slots=True)
@@ -31,11 +33,12 @@ class Features:
     linky: bool  # URL, e-mail, or menu separators
     list_item: bool
     cjk: bool
+    numeric: float  # share of tokens that are numbers
 
     @property
     def prose(self) -> bool:
         """Reads like a paragraph of article text."""
-        if self.linky and self.words < 40:
+        if (self.linky and self.words < 40) or self.numeric > MAX_PROSE_NUMERIC:
             return False
         if self.words >= 30 and self.stop >= MIN_STOP_DENSITY:
             return True
@@ -53,8 +56,9 @@ def line_features(text: str, language: str | None) -> Features:
         words = len(tokens)
         stops = stoplist(language)
         stop = (sum(1 for t in tokens if t.lower() in stops) / words if words else 0.0) if stops else 1.0
+    numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
     return Features(words, stop, bool(_TERMINAL.search(text)), bool(_LINKY.search(text)),
-                    bool(_LIST_ITEM.match(text)), bool(cjk_chars))
+                    bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric)
 
 
 def features(lines: list[Line], language: str | None) -> list[Features]:

@@ -28,6 +28,9 @@ _UPPER_WORD = regex.compile(r"\b\p{Lu}")
 _WORD = regex.compile(r"\b\w")
 _DIGIT = regex.compile(r"\d")
 _QUOTE = regex.compile(r"[\"“”«»„]")
+_DATE = regex.compile(r"\b(\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
+                      r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+                      r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b", regex.I)
 
 NAMES = (
     "bias", "log_words", "stop", "terminal", "prose", "linky", "list_item", "title_case", "digits",
@@ -38,6 +41,7 @@ NAMES = (
     "prev2_prose", "next2_prose",
     "prose_in_region", "prose_after_region", "short_in_region", "short_before_region",
     "headlines_near", "decided_near", "prev_decided", "next_decided", "prev_headline",
+    "has_date", "numeric", "prev_list_item",
 )
 
 
@@ -99,6 +103,7 @@ def vectors(doc: Document, feats: list[Features], span: tuple[int, int] | None,
             sum(decided[max(0, i - 3):i + 4]) / len(decided[max(0, i - 3):i + 4]),
             float(i > 0 and decided[i - 1]), float(i + 1 < n and decided[i + 1]),
             float(k > 0 and headline[open_idx[k - 1]]),
+            float(bool(_DATE.search(text))), f.numeric, float(bool(prev and prev.list_item)),
         ]
         cum += prose_words[i]
     return out
