@@ -1,22 +1,33 @@
-"""The edge of the pipeline: finding inputs, mapping them to outputs, writing atomically, and
-reporting failures without stopping the batch.
+"""The edge of the pipeline: finding inputs, mapping them to outputs, cleaning them in parallel
+processes, writing atomically, and reporting failures without stopping the batch.
 """
 
 from __future__ import annotations
 
+import glob
 import json
+import multiprocessing
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, islice
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 from . import Cleaner, Result, render
 from .read import NotText, decode
+from .stats import Counts, removal_counts
 
 SUFFIXES = (".txt", ".html", ".htm")
 STDIN = "-"
+_GLOB_CHARS = frozenset("*?[")
+CHUNK = 8  # documents sent to a worker at a time
 
 
 @dataclass(frozen=True)
@@ -37,27 +48,71 @@ class InputError(Exception):
 
 
 def find_inputs(args: Iterable[str]) -> Iterator[Input]:
-    """Expand command-line inputs: files, folders (searched recursively), and '-' for stdin."""
+    """Expand inputs, lazily: files, folders (searched recursively), globs ('scrapes/**/*.txt',
+    expanded here when no file has that literal name) and '-' for stdin."""
     for arg in args:
         if arg == STDIN:
             yield Input(None, Path("stdin.txt"))
             continue
         p = Path(arg)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs.sort()
-                for f in sorted(files):
-                    if f.lower().endswith(SUFFIXES):
-                        full = Path(root) / f
-                        yield Input(full, full.relative_to(p))
+            yield from _walk(p)
+        elif not p.exists() and _GLOB_CHARS & set(arg):
+            yield from _glob(arg)
         else:
             yield Input(p, Path(p.name))
+
+
+def _walk(folder: Path) -> Iterator[Input]:
+    """The documents under `folder`, in sorted order, each relative to `folder`."""
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for f in sorted(files):
+            if f.lower().endswith(SUFFIXES):
+                full = Path(root) / f
+                yield Input(full, full.relative_to(folder))
+
+
+def _glob(pattern: str) -> Iterator[Input]:
+    """The files matching `pattern` ('**' spans folders), sorted, each relative to the pattern's
+    longest folder without wildcards; a pattern matching nothing is one missing input."""
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if _GLOB_CHARS & set(part))
+    base = Path(*parts[:fixed]) if fixed else Path()
+    matches = sorted(m for m in glob.glob(pattern, recursive=True) if os.path.isfile(m))
+    if not matches:
+        yield Input(Path(pattern), Path(Path(pattern).name))
+    for m in matches:
+        yield Input(Path(m), Path(m).relative_to(base))
+
+
+def read_file_list(lines: Iterable[str]) -> Iterator[str]:
+    """Inputs named one per line in a --files-from list (blank lines ignored)."""
+    for line in lines:
+        line = line.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+def listed_inputs(names: Iterable[str]) -> Iterator[Input]:
+    """Inputs from a --files-from list: relative paths keep their folders in the output."""
+    for name in names:
+        p = Path(name)
+        yield from _walk(p) if p.is_dir() else [Input(p, p)]
 
 
 def output_path(outdir: Path, item: Input, fmt: str) -> Path:
     """Where the output of `item` goes: OUTDIR/sub/name.txt (or .json), always inside OUTDIR."""
     rel = Path(*[part for part in item.rel.parts if part not in ("", ".", "..", os.sep)])
     return outdir / rel.with_suffix(".json" if fmt == "json" else ".txt")
+
+
+def up_to_date(item: Input, target: Path) -> bool:
+    """True when `target` exists and is not older than the input (for --skip-existing)."""
+    try:
+        return item.path is not None and target.stat().st_mtime_ns >= item.path.stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 def read_input(item: Input) -> bytes:
@@ -95,15 +150,127 @@ def render_result(result: Result, fmt: str, with_metadata: bool = False, one_lin
     return text + "\n" if text else ""
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write `content` to `path` through a temporary file in the same folder and a rename, so an
-    interrupted run never leaves a half-written output."""
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that appears at `path` only when the block ends without an error: it is
+    written to a temporary file in the same folder and renamed, so an interrupted run never
+    leaves a half-written output."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(content)
+        with os.fdopen(fd, "wb") as f:
+            yield f
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write `content` to `path` atomically (see `atomic_file`)."""
+    with atomic_file(path) as f:
+        f.write(content.encode("utf-8"))
+
+
+# --- cleaning many documents, in order, in parallel processes ---------------------------------
+
+@dataclass(frozen=True)
+class Task:
+    """One input of a folder batch and where its output goes (None: stdout); `skip` when its
+    output is up to date (--skip-existing); `data` holds stdin, read by the parent process."""
+
+    item: Input
+    target: Path | None
+    skip: bool = False
+    data: bytes | None = None
+
+
+@dataclass
+class Outcome:
+    """What became of one document (file `name`, or its `line` in a JSONL file): its rendered
+    output, or the reason it failed, or that it was skipped."""
+
+    name: str
+    output: str | None = None
+    error: str | None = None
+    skipped: bool = False
+    counts: Counts = field(default_factory=dict)
+    target: Path | None = None
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        return self.name if self.line is None else f"{self.name}:{self.line}"
+
+
+def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool) -> Outcome:
+    """Read, clean and render one input (in a worker process); never raises for a bad input."""
+    item = task.item
+    if task.skip:
+        return Outcome(item.name, skipped=True, target=task.target)
+    try:
+        result = clean_input(cleaner, item, task.data if task.data is not None else read_input(item))
+    except InputError as e:
+        return Outcome(item.name, error=str(e), target=task.target)
+    output = render_result(result, fmt, with_metadata, one_line=task.target is None)
+    return Outcome(item.name, output, counts=removal_counts(result.document), target=task.target)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+_worker_cleaner: Cleaner | None = None
+
+
+def _init_worker(cleaner: Cleaner) -> None:
+    """Each worker process receives the configured cleaner once; Ctrl-C is the parent's to handle."""
+    global _worker_cleaner
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_cleaner = cleaner
+
+
+def _in_worker(fn: Callable[[Cleaner, T], R], arg: T) -> R:
+    assert _worker_cleaner is not None
+    return fn(_worker_cleaner, arg)
+
+
+class _Window:
+    """An iterator that lets at most `size` items be in flight: Pool.imap reads its input as fast
+    as it can, so without this a large batch would be held in memory at once."""
+
+    def __init__(self, items: Iterable[T], size: int):
+        self._items = iter(items)
+        self._free = threading.Semaphore(size)
+        self._stopped = False
+
+    def __iter__(self) -> Iterator[T]:
+        for item in self._items:
+            while not self._free.acquire(timeout=0.1):
+                if self._stopped:
+                    return
+            if self._stopped:
+                return
+            yield item
+
+    def done(self) -> None:
+        self._free.release()
+
+    def stop(self) -> None:
+        self._stopped = True
+
+
+def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Cleaner, jobs: int) -> Iterator[R]:
+    """``fn(cleaner, item)`` for each item, results in input order; with `jobs` > 1 (and more than
+    one item) in that many worker processes, a few items in flight at a time."""
+    items = iter(items)
+    head = list(islice(items, 2))
+    if jobs <= 1 or len(head) < 2:
+        yield from (fn(cleaner, item) for item in chain(head, items))
+        return
+    window = _Window(chain(head, items), size=4 * CHUNK * jobs)
+    with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+        try:
+            for result in pool.imap(partial(_in_worker, fn), window, chunksize=CHUNK):
+                window.done()
+                yield result
+        finally:
+            window.stop()

@@ -1,0 +1,159 @@
+"""JSON lines in and out: one JSON object per line, cleaned text and metadata added.
+
+Each input line is an object with the text in `text_field` (default ``text``). The output line is
+the same object with the cleaned text in `output_field` (default: the text field itself, so the
+text is replaced) and the cleaner's metadata under `metadata_field` (default ``cleaner``):
+``title``, ``author``, ``date`` (and ``modified``, ``sitename``, ``url`` when found),
+``language``, ``warnings`` and ``removed``, the number of lines each rule or heuristic id removed.
+With `full`, ``removed`` is the list of removed lines and ``joins`` the repaired wraps, as in
+``--format json``. A line that is not a JSON object with a string text is a failure reported with
+its line number, and no output line is written for it.
+
+Files ending in ``.gz`` are read and written with gzip, ``.zst`` with zstandard (the optional
+``zstandard`` package); ``-`` is stdin or stdout.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from . import Cleaner, render
+from .batch import Outcome, atomic_file
+from .stats import removal_counts
+
+STDIO = "-"
+
+
+class CompressionError(Exception):
+    """A compressed file whose compression cannot be read or written here."""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The field names of the JSONL records."""
+
+    text: str = "text"
+    id: str | None = None
+    output: str | None = None  # None: the text field
+    metadata: str = "cleaner"
+    full: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """One input line: where it comes from (file name and 1-based line number) and its text, or
+    why the file could not be read on from there."""
+
+    source: str
+    number: int
+    raw: str
+    error: str | None = None
+
+
+def _zstd() -> Any:
+    try:
+        import zstandard
+    except ImportError:
+        raise CompressionError(".zst files need the zstandard package: pip install 'cleaner[zstd]'") from None
+    return zstandard
+
+
+def _decompress(raw: IO[bytes], name: str) -> IO[bytes]:
+    if name.endswith(".gz"):
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if name.endswith(".zst"):
+        return _zstd().ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+    return raw
+
+
+def _compress(raw: IO[bytes], name: str) -> IO[bytes]:
+    if name.endswith(".gz"):
+        return gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0)
+    if name.endswith(".zst"):
+        return _zstd().ZstdCompressor().stream_writer(raw, closefd=False)
+    return raw
+
+
+def read_lines(name: str) -> Iterator[Line]:
+    """The non-blank lines of a JSONL file (or stdin), decompressed by suffix; invalid UTF-8 is
+    replaced (such a line fails only if its JSON syntax is broken). A file that cannot be read
+    (missing, corrupt, truncated) ends with a `Line` that says why."""
+    source = "<stdin>" if name == STDIO else name
+    number = 0
+    try:
+        with open(name, "rb") if name != STDIO else nullcontext(sys.stdin.buffer) as raw:
+            stream = io.TextIOWrapper(_decompress(raw, name), encoding="utf-8", errors="replace", newline="\n")
+            for number, text in enumerate(stream, 1):
+                if text.strip():
+                    yield Line(source, number, text)
+            if name == STDIO:
+                stream.detach()  # leave stdin open
+    except Exception as e:  # noqa: BLE001  (OSError, EOFError, decompressors' own errors)
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e) or type(e).__name__
+        yield Line(source, number + 1, "", f"cannot read: {reason}")
+
+
+@contextmanager
+def open_output(name: str) -> Iterator[IO[str]]:
+    """A text stream for the output lines: stdout, or a file (compressed by suffix) that appears
+    only when the run completes (see `batch.atomic_file`)."""
+    if name == STDIO:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    if name.endswith(".zst"):
+        _zstd()  # fail before any work when zstandard is missing
+    with atomic_file(Path(name)) as raw:
+        compressed = _compress(raw, name)
+        out = io.TextIOWrapper(compressed, encoding="utf-8", newline="\n")
+        yield out
+        out.detach()  # flushes; `compressed` stays open
+        if compressed is not raw:
+            compressed.close()  # writes the gzip trailer or zstd frame end; `raw` stays open
+
+
+def _parse(line: Line, fields: Fields) -> tuple[dict[str, Any], str]:
+    """The object and its text; ValueError says what is wrong with the line."""
+    try:
+        obj = json.loads(line.raw)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"malformed JSON ({e.msg}, column {e.colno})") from None
+    if not isinstance(obj, dict):
+        raise ValueError(f"not a JSON object but {type(obj).__name__}")
+    if fields.text not in obj:
+        raise ValueError(f"no {fields.text!r} field")
+    text = obj[fields.text]
+    if not isinstance(text, str):
+        raise ValueError(f"field {fields.text!r} is {type(text).__name__}, not a string")
+    if not text.strip():
+        raise ValueError(f"field {fields.text!r} is empty")
+    return obj, text
+
+
+def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
+    """Clean the text of one JSONL line (in a worker process); never raises for a bad line."""
+    if line.error is not None:
+        return Outcome(line.source, error=line.error, line=line.number)
+    try:
+        obj, text = _parse(line, fields)
+    except ValueError as e:
+        return Outcome(line.source, error=str(e), line=line.number)
+    doc_id = obj.get(fields.id) if fields.id else None
+    result = cleaner.clean(text, source=str(doc_id) if doc_id is not None else f"{line.source}:{line.number}")
+    counts = removal_counts(result.document)
+    record = render.record(result.document, result.text)
+    meta = {k: v for k, v in record.items() if k not in ("source", "text")}
+    if not fields.full:
+        meta.pop("joins")
+        meta["removed"] = {k: n for k, (n, _) in sorted(counts.items())}
+    obj[fields.output or fields.text] = result.text
+    obj[fields.metadata] = meta
+    return Outcome(line.source, json.dumps(obj, ensure_ascii=False) + "\n", counts=counts, line=line.number)

@@ -1,0 +1,186 @@
+"""Batch cleaning: parallel workers, resume, error reports, globs, file lists, stats, exit codes;
+and the API under threads."""
+
+import itertools
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS
+
+from cleaner import Cleaner
+from cleaner.batch import CHUNK, map_ordered
+from cleaner.cli import main
+
+ARTICLE = ("SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n"
+           "The two leaders met on Monday in the capital and agreed to keep talking about trade and "
+           "security over the coming months, officials said.\n\nGet in Touch\n")
+BODY = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
+        "security over the coming months, officials said.")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def files(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """The seed documents in a folder tree (two levels), plus a bad input."""
+    src = tmp_path / "in"
+    for i, seed in enumerate(SEEDS):
+        target = src / ("a" if i % 2 else "b") / seed.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(seed.read_bytes())
+    return src
+
+
+def test_jobs_2_gives_the_output_of_jobs_1(seeds, tmp_path):
+    outs = {}
+    for jobs in (1, 2):
+        res = run("clean", seeds, "-o", tmp_path / f"out{jobs}", "--format", "json", "--jobs", jobs,
+                  "--stats", tmp_path / f"stats{jobs}.json")
+        assert res.exit_code == 0, res.output
+        outs[jobs] = files(tmp_path / f"out{jobs}")
+    assert len(outs[1]) == len(SEEDS) >= 4
+    assert outs[1] == outs[2]
+    assert (tmp_path / "stats1.json").read_text() == (tmp_path / "stats2.json").read_text()
+
+
+def test_json_lines_on_stdout_keep_input_order_with_jobs(seeds):
+    res = run("clean", seeds, "--format", "json", "--jobs", "2", "--quiet")
+    sources = [json.loads(line)["source"] for line in res.output.splitlines()]
+    assert sources == sorted(sources) and len(sources) == len(SEEDS)
+
+
+def test_stats_sum_what_each_rule_removed(seeds, tmp_path):
+    res = run("clean", seeds, "-o", tmp_path / "out", "--format", "json", "--stats", tmp_path / "stats.json")
+    assert res.exit_code == 0, res.output
+    expected: dict[str, dict[str, int]] = {}
+    for rec_path in (tmp_path / "out").rglob("*.json"):
+        for removed in json.loads(rec_path.read_text())["removed"]:
+            counts = expected.setdefault(removed["by"], {"lines": 0, "chars": 0})
+            counts["lines"] += 1
+            counts["chars"] += len(removed["text"])
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["documents"] == len(SEEDS)
+    assert stats["removed"] == expected and "nav.subscribe" in expected
+
+
+def test_skip_existing_skips_only_up_to_date_outputs(seeds, tmp_path):
+    out = tmp_path / "out"
+    assert run("clean", seeds, "-o", out).exit_code == 0
+    changed = sorted(seeds.rglob("*.txt"))[0]
+    changed.write_text(ARTICLE)
+    later = (out / changed.relative_to(seeds)).stat().st_mtime + 10
+    os.utime(changed, (later, later))
+    res = run("clean", seeds, "-o", out, "--skip-existing", "--verbose")
+    assert res.exit_code == 0, res.output
+    assert f"{len(SEEDS) - 1} skipped" in res.output and "1 cleaned" in res.output
+    assert f"{changed} -> " in res.output
+    assert (out / changed.relative_to(seeds)).read_text() == BODY + "\n"
+
+
+def test_failures_go_to_stderr_and_errors_jsonl_and_exit_1(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE)
+    (src / "empty.txt").write_text(" \n")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    res = run("clean", src, "-o", tmp_path / "out", "--errors", tmp_path / "errors.jsonl", "--jobs", "2")
+    assert res.exit_code == 1
+    errors = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    assert sorted(Path(e["path"]).name for e in errors) == ["empty.txt", "image.txt"]
+    assert all(e["reason"] for e in errors) and "empty" in errors[0]["reason"]
+    assert "1 cleaned, 0 skipped, 2 failed" in res.output
+    assert files(tmp_path / "out") == {"good.txt": BODY + "\n"}
+
+
+def test_glob_is_expanded_and_keeps_folders(seeds, tmp_path):
+    (seeds / "a" / "notes.md").write_text(ARTICLE)
+    res = run("clean", f"{seeds}/**/*.txt", "-o", tmp_path / "out")
+    assert res.exit_code == 0, res.output
+    assert sorted(files(tmp_path / "out")) == sorted(p.relative_to(seeds).as_posix() for p in seeds.rglob("*.txt"))
+    res = run("clean", f"{seeds}/**/*.nothing", "-o", tmp_path / "out2")
+    assert res.exit_code == 1 and "*.nothing: no such file" in res.output
+
+
+def test_files_from_list_and_stdin(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("x/one.txt", "y/one.txt"):
+        Path(name).parent.mkdir()
+        Path(name).write_text(ARTICLE)
+    Path("list.txt").write_text("x/one.txt\n\ny/one.txt\n")
+    res = run("clean", "--files-from", "list.txt", "-o", "out")
+    assert res.exit_code == 0, res.output
+    assert files(tmp_path / "out") == {"x/one.txt": BODY + "\n", "y/one.txt": BODY + "\n"}
+    res = run("clean", "--files-from", "-", "-o", "out2", input="y/one.txt\nmissing.txt\n")
+    assert res.exit_code == 1 and "missing.txt: no such file" in res.output
+    assert files(tmp_path / "out2") == {"y/one.txt": BODY + "\n"}
+
+
+def test_stdin_document_in_a_parallel_batch(tmp_path):
+    (tmp_path / "a.txt").write_text(ARTICLE.replace("Monday", "Friday"))
+    res = run("clean", "-", tmp_path / "a.txt", "--format", "json", "--jobs", "2", "--quiet", input=ARTICLE)
+    texts = [json.loads(line)["text"] for line in res.output.splitlines()]
+    assert texts == [BODY, BODY.replace("Monday", "Friday")]
+
+
+@pytest.mark.parametrize("args", [["clean"], ["clean", "a.txt", "b.txt"], ["clean", "-", "-q", "-v"],
+                                  ["clean", "--files-from", "no-such-list.txt", "-o", "out"],
+                                  ["clean", "-", "--jobs", "0"]])
+def test_usage_errors_exit_2(args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(*args, input=ARTICLE).exit_code == 2
+
+
+def test_summary_unless_quiet(seeds, tmp_path):
+    res = run("clean", seeds, "-o", tmp_path / "out")
+    assert res.exit_code == 0 and f"{len(SEEDS)} cleaned, 0 skipped, 0 failed in" in res.output
+    res = run("clean", seeds, "-o", tmp_path / "out2", "--quiet")
+    assert res.exit_code == 0 and res.output == ""
+    res = run("clean", "-", input=ARTICLE)  # one document to stdout: the body only
+    assert res.output == BODY + "\n"
+
+
+def test_parallel_map_reads_its_input_lazily():
+    """Memory stays flat: the workers never run far ahead of the consumer."""
+    pulled = []
+
+    def endless():
+        for i in itertools.count():
+            pulled.append(i)
+            yield i
+
+    results = map_ordered(_double, endless(), Cleaner(rules=[], defaults=False), jobs=2)
+    assert list(itertools.islice(results, 50)) == [2 * i for i in range(50)]
+    assert len(pulled) <= 50 + 4 * CHUNK * 2 + CHUNK
+    results.close()
+
+
+def _double(cleaner, i):
+    return 2 * i
+
+
+def test_cleaner_is_thread_safe():
+    cleaner = Cleaner()
+    texts = [seed.read_text(encoding="utf-8") for seed in SEEDS] * 4
+    expected = [cleaner.clean(t).to_dict() for t in texts]
+    results: dict[int, dict] = {}
+
+    def work(k: int) -> None:
+        for i in range(k, len(texts), 4):
+            results[i] = cleaner.clean(texts[i]).to_dict()
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [results[i] for i in range(len(texts))] == expected
