@@ -19,7 +19,7 @@ from typing import Any
 from . import render
 from .document import Document
 from .pipeline import build, clean_document
-from .read import decode, looks_like_html
+from .read import decode
 from .rules import RuleError, RuleSet
 
 __version__ = "0.1.0"
@@ -67,17 +67,15 @@ class Cleaner:
     def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None) -> Result:
         """Clean one document given as text or bytes. `html` forces (True) or forbids (False)
         the HTML path; by default it is chosen by the source's extension or the content."""
-        text = decode(data) if isinstance(data, bytes) else data
-        if html is None:
-            html = looks_like_html(text, source)
-        html_meta: dict[str, str | None] = {}
-        if html:
-            from .html import extract
+        from .html import build_page, is_html
 
-            text, html_meta = extract(text)
-        doc = build(text, source)
-        doc.metadata.update({k: v for k, v in html_meta.items() if v})
-        clean_document(doc, self.rules)
+        if html is None:
+            html = is_html(data, source)
+        if html:
+            doc, profile = build_page(data, source)
+        else:
+            doc, profile = build(decode(data) if isinstance(data, bytes) else data, source), "text"
+        clean_document(doc, self.rules, profile)
         return Result(render.body(doc), doc.metadata.get("title"), doc.metadata.get("author"),
                       doc.metadata.get("date"), doc)
 

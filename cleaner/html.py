@@ -1,24 +1,258 @@
-"""The HTML front door: trafilatura turns a page into text lines and metadata.
+"""The HTML front door: bytes to text, two extractors, and their agreement on the article's edges.
 
-trafilatura is imported only here, and only when an HTML page arrives, so plain-text cleaning
-starts fast. Its text then goes through the same pipeline as scraped text.
+trafilatura (precision mode) extracts the article's text and metadata; readability-lxml extracts it
+a second, independent way. Lines at the start or end of trafilatura's text that readability does
+not also extract are dropped as ``html.unconfirmed`` (related-story lists, newsletter boxes, "about
+the company" blurbs, repeated headlines); lines inside the article are kept even when readability
+missed them (embedded posts, quotes). When trafilatura's text is a small part of readability's, it
+was cut short and readability's text is used; when both find nothing, the page's visible text goes
+through the plain-text path. The text then runs through the same pipeline as scraped text.
+
+trafilatura and readability are imported only here, and only when an HTML page arrives, so
+plain-text cleaning starts fast. No function here does any I/O.
 """
 
 from __future__ import annotations
 
+import codecs
+from dataclasses import dataclass, field
 
-def extract(html: str) -> tuple[str, dict[str, str | None]]:
-    """(text, metadata) from an HTML page; falls back to recall mode when the default finds nothing."""
-    import trafilatura
+import regex
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=True, deduplicate=False)
-    if not text:
-        text = trafilatura.extract(html, include_comments=False, favor_recall=True) or ""
-    meta: dict[str, str | None] = {}
-    doc = trafilatura.extract_metadata(html)
-    if doc is not None:
-        for name in ("title", "author", "date", "sitename", "url"):
-            value = getattr(doc, name, None)
-            if value:
-                meta[name] = str(value)
-    return text, meta
+from .document import Document
+from .pipeline import build
+from .read import decode as decode_text, looks_like_html
+
+UNCONFIRMED = "html.unconfirmed"
+FALLBACK_READABILITY = "html.fallback-readability"
+FALLBACK_VISIBLE = "html.fallback-visible-text"
+CONFIRM_GRAM = 3          # lines are compared by their word trigrams
+CONFIRM_SHARE = 0.5       # a line is confirmed when this share of its trigrams is in readability's text
+LEAD_PROSE_WORDS = 25     # an unconfirmed first line this long is the lede, not a headline or a kicker
+TRUNCATED_SHARE = 0.5     # trafilatura's text shorter than this share of readability's was cut short...
+TRUNCATED_CONFIRMED = 0.7  # ...when at least this share of its words is confirmed by readability
+META_FIELDS = ("title", "author", "date", "sitename", "url")
+SNIFF_BYTES = 4096
+
+_WORD = regex.compile(r"\w+")
+_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", regex.I)
+_BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
+                    "h5 h6 header li ol p pre section table td th tr ul".split())
+
+
+@dataclass
+class Page:
+    """What the extractors found: the text to clean, metadata, readability's text to confirm
+    trafilatura's edges against (None when there is nothing to confirm), and notes for warnings."""
+
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    confirm: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    extracted: bool = True  # False: the page's visible text, which needs the full plain-text profile
+
+
+_UNICODE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # (UTF-32 LE starts like UTF-16 LE)
+
+
+def is_html(data: str | bytes, name: str = "") -> bool:
+    """`read.looks_like_html` for text or bytes; bytes are sniffed without decoding them all."""
+    if isinstance(data, str):
+        return looks_like_html(data, name)
+    head = data[:SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return looks_like_html(head.decode("utf-16", errors="ignore"), name)
+    return looks_like_html(head.removeprefix(codecs.BOM_UTF8).decode("latin-1"), name)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec named by the page's ``<meta charset>`` or ``http-equiv`` content type, if Python knows it.
+
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">')
+    'cp1252'
+    >>> declared_charset(b'<meta charset="utf-16">'), declared_charset(b'<meta charset="klingon">')
+    ('utf-8', None)
+    """
+    m = _CHARSET.search(data[:SNIFF_BYTES])
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    # As browsers do (WHATWG encoding standard): latin-1 and ascii labels mean windows-1252, and a
+    # UTF-16 label in a document that had no BOM (so is not UTF-16) means UTF-8.
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    return "utf-8" if name.startswith("utf-16") else name
+
+
+def decode(data: bytes) -> str:
+    """HTML bytes to str: a BOM, then the declared charset, then `read.decode` (UTF-8, detection).
+
+    A declaration is ignored when the bytes do not decode with it, and when it names a legacy
+    charset but the bytes are valid UTF-8 with non-ASCII characters (a page re-saved as UTF-8:
+    legacy-encoded text is almost never valid UTF-8 by chance).
+    """
+    if data.startswith(_UNICODE_BOMS):
+        return decode_text(data)
+    charset = declared_charset(data)
+    if charset is not None and (charset == "utf-8" or not _is_utf8(data)):
+        try:
+            return data.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return decode_text(data)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """True for valid UTF-8 that is not plain ASCII."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def build_page(data: str | bytes, source: str = "<html>") -> tuple[Document, str]:
+    """The front door for HTML: decode, extract, build the document with the page's metadata and
+    the unconfirmed edges dropped; returns it with the pipeline profile its text needs."""
+    page = extract(decode(data) if isinstance(data, bytes) else data)
+    doc = build(page.text, source)
+    doc.metadata.update(page.metadata)
+    doc.warnings.extend(page.warnings)
+    if page.confirm:
+        confirm_edges(doc, page.confirm)
+    return doc, "html" if page.extracted else "text"
+
+
+def extract(html: str) -> Page:
+    """The page's article text and metadata, falling back step by step so a page never comes out empty."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ParserError, ValueError):
+        return Page(html, extracted=False, warnings=[f"{FALLBACK_VISIBLE}: the page could not be parsed as HTML"])
+    text, metadata = _trafilatura(tree)
+    other = _readability(tree)
+    if not text and other:
+        return Page(other, metadata, warnings=[f"{FALLBACK_READABILITY}: trafilatura found no article text"])
+    if other and _truncated(text, other):
+        return Page(other, metadata, warnings=[f"{FALLBACK_READABILITY}: trafilatura's text was a small "
+                                               "part of readability's; readability's text is used"])
+    if text:
+        return Page(text, metadata, confirm=other or None)
+    return Page(_visible_text(tree), metadata, extracted=False,
+                warnings=[f"{FALLBACK_VISIBLE}: neither extractor found an article; the page's visible text is cleaned"])
+
+
+def _trafilatura(tree) -> tuple[str, dict[str, str]]:
+    """trafilatura's text (precision mode, then recall mode) and its metadata fields."""
+    from trafilatura import bare_extraction, extract_metadata
+
+    options = {"include_comments": False, "include_tables": True, "deduplicate": False}
+    doc = bare_extraction(tree, favor_precision=True, with_metadata=True, **options)
+    text = (doc.text or "") if doc is not None else ""
+    if not text.strip():
+        recall = bare_extraction(tree, favor_recall=True, **options)
+        text = (recall.text or "") if recall is not None else ""
+    if doc is None:
+        doc = extract_metadata(tree)
+    metadata = {name: str(getattr(doc, name)) for name in META_FIELDS if getattr(doc, name, None)}
+    return _paragraphs(text), metadata
+
+
+def _paragraphs(text: str) -> str:
+    """One paragraph per line, as the extractors give them, separated by blank lines for the pipeline
+    (so a short line is never read as a soft wrap of the one before)."""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _readability(tree) -> str:
+    """readability-lxml's article text, one line per block; empty when it finds nothing."""
+    import copy
+
+    import lxml.html
+    from lxml.etree import LxmlError
+    from readability import Document as Readability
+    from readability.readability import Unparseable
+
+    try:
+        summary = Readability(copy.deepcopy(tree)).summary(html_partial=True)
+        return _block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
+    except (Unparseable, LxmlError, ValueError):
+        return ""
+
+
+def _block_text(root) -> str:
+    """The text of an lxml tree with one line per block element."""
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+            el.text = "\n" + (el.text or "")
+    return _paragraphs(root.text_content())
+
+
+def _visible_text(tree) -> str:
+    """Every visible text block of the page, one line per block (the last fallback)."""
+    for el in tree.xpath("//script|//style|//noscript|//template|//head"):
+        el.drop_tree()
+    return _block_text(tree)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _grams(words: list[str]) -> set[tuple[str, ...]]:
+    """A line's word trigrams (a shorter line is one gram of all its words)."""
+    n = CONFIRM_GRAM
+    if len(words) < n:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def _all_grams(text: str) -> set[tuple[str, ...]]:
+    """Every word n-gram of `text` up to the trigram length, so short lines can be found too."""
+    words = _words(text)
+    return {tuple(words[i:i + k]) for k in range(1, CONFIRM_GRAM + 1) for i in range(len(words) - k + 1)}
+
+
+def _confirmed(line: str, grams: set[tuple[str, ...]]) -> bool | None:
+    """Whether readability's text (as `grams`) holds `line`; None for a line without words."""
+    own = _grams(_words(line))
+    if not own:
+        return None
+    return sum(g in grams for g in own) >= CONFIRM_SHARE * len(own)
+
+
+def _truncated(text: str, other: str) -> bool:
+    """trafilatura's `text` is a small part of readability's `other`, and readability holds most of it."""
+    words, other_words = _words(text), _words(other)
+    if len(words) >= TRUNCATED_SHARE * len(other_words):
+        return False
+    grams = _all_grams(other)
+    confirmed = sum(len(_words(ln)) for ln in text.splitlines() if _confirmed(ln, grams))
+    return confirmed >= TRUNCATED_CONFIRMED * len(words)
+
+
+def confirm_edges(doc: Document, other: str) -> None:
+    """Drop kept lines before the first and after the last line that readability's text `other`
+    confirms, except a long first paragraph (a lede readability left out) and the page's title
+    (left to the title stage, which lifts it into its field)."""
+    grams = _all_grams(other)
+    title = doc.metadata.get("title")
+    checks = [_confirmed(ln.text, grams) if ln.kept and ln.text != title else None for ln in doc.lines]
+    hits = [i for i, c in enumerate(checks) if c]
+    if not hits:
+        return
+    first, last = hits[0], hits[-1]
+    for i, line in enumerate(doc.lines):
+        if checks[i] is not False:
+            continue
+        if i > last or (i < first and len(_words(line.text)) < LEAD_PROSE_WORDS):
+            line.drop(UNCONFIRMED)
