@@ -60,7 +60,7 @@ def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
     heuristics.cut_tails(doc, feats, tails)
     heuristics.duplicates(doc)
     span = heuristics.article_region(doc, feats) if profile == "text" else None
-    metadata.find_title(doc, feats, span[0] if span else len(doc.lines) if profile == "text" else 0)
+    metadata.find_title(doc, feats, span[0] if span else metadata.TITLE_WINDOW if profile == "text" else 0)
     if span is not None:
         heuristics.drop_outside(doc, span)
     return Prepared(feats, span, tails)
