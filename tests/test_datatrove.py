@@ -1,0 +1,49 @@
+"""The datatrove step under datatrove's LocalPipelineExecutor: JsonlReader -> cleaner -> JsonlWriter."""
+
+import gzip
+import json
+
+import pytest
+from conftest import SEEDS
+
+from cleaner import clean
+from cleaner.stats import removal_counts
+
+pytest.importorskip("datatrove")
+
+from datatrove.executor import LocalPipelineExecutor  # noqa: E402
+from datatrove.pipeline.readers import JsonlReader  # noqa: E402
+from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
+
+from cleaner.datatrove_step import CleanerStep  # noqa: E402
+
+
+def test_local_pipeline_cleans_text_and_counts_removals(tmp_path):
+    texts = [seed.read_text(encoding="utf-8") for seed in SEEDS[:4]]
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "docs.jsonl", "w", encoding="utf-8") as f:
+        for i, text in enumerate(texts):
+            f.write(json.dumps({"id": f"doc{i}", "text": text, "metadata": {"date": "2024-01-01"}}) + "\n")
+
+    stats = LocalPipelineExecutor(
+        pipeline=[JsonlReader(str(tmp_path / "in")), CleanerStep(), JsonlWriter(str(tmp_path / "out"))],
+        tasks=1, logging_dir=str(tmp_path / "logs")).run()
+
+    with gzip.open(next((tmp_path / "out").glob("*.jsonl.gz")), "rt", encoding="utf-8") as f:
+        out = {d["id"]: d for d in map(json.loads, f)}
+    assert sorted(out) == [f"doc{i}" for i in range(len(texts))]
+    expected_lines: dict[str, int] = {}
+    for i, text in enumerate(texts):
+        result, doc = clean(text), out[f"doc{i}"]
+        assert doc["text"] == result.text and doc["text"] != text
+        assert doc["metadata"]["cleaner_title"] == result.title
+        assert doc["metadata"]["cleaner_date"] == result.date
+        assert doc["metadata"]["date"] == "2024-01-01"  # the reader's own field survives
+        for rule_id, (lines, _) in removal_counts(result.document).items():
+            expected_lines[rule_id] = expected_lines.get(rule_id, 0) + lines
+
+    step_stats = next(s for s in stats.stats if "cleaner" in s.name).stats
+    assert step_stats["total"].total == len(texts)
+    assert {k.split("/", 1)[1]: v.total for k, v in step_stats.items() if k.startswith("removed_lines/")} \
+        == expected_lines
+    assert "removed_lines/meta.title" in json.loads((tmp_path / "logs" / "stats.json").read_text())[1]["stats"]
