@@ -56,10 +56,16 @@ def _shape(text: str) -> tuple[float, float, float, float, float]:
 
 def vectors(doc: Document, feats: list[Features], span: tuple[int, int] | None,
             tails: list[int]) -> list[list[float] | None]:
-    """One feature vector per line still undecided (None for lines a stage already decided)."""
+    """One feature vector per line still undecided (None for lines a stage already decided).
+
+    Without an article region (a page with no prose: a table, a list of results) the features have
+    no frame of reference, so the model abstains and every line gets None: when unsure, keep.
+    """
     n = len(doc.lines)
+    if span is None:
+        return [None] * n
     open_idx = [i for i, ln in enumerate(doc.lines) if ln.kept]
-    start, end = span if span else (n, n)
+    start, end = span
     region_open_start, region_open_end = bisect.bisect_left(open_idx, start), bisect.bisect_left(open_idx, end)
     title_idx = next((i for i, ln in enumerate(doc.lines)
                       if ln.decision and ln.decision.field == "title"), -1)
