@@ -88,7 +88,7 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """HTML bytes to str: a BOM, then the declared charset, then `read.decode` (UTF-8, detection).
+    """HTML bytes to str: a BOM, then the declared charset, then UTF-8, then `read.decode` (detection).
 
     A declaration is ignored when the bytes do not decode with it, and when it names a legacy
     charset but the bytes are valid UTF-8 with non-ASCII characters (a page re-saved as UTF-8:
@@ -102,7 +102,10 @@ def decode(data: bytes) -> str:
             return data.decode(charset)
         except (UnicodeDecodeError, LookupError):
             pass
-    return decode_text(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(data)
 
 
 def _is_utf8(data: bytes) -> bool:
