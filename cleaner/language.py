@@ -45,7 +45,7 @@ def _stoplists() -> dict[str, frozenset[str]]:
     for path in sorted(folder.glob("*.txt")):
         if path.stem != "Simple_English":
             lines = path.read_text(encoding="utf-8").lower().splitlines()
-            lists[path.stem] = frozenset(w.strip() for w in lines) - {""}
+            lists[path.stem] = frozenset(map(str.strip, lines)) - {""}
     return lists
 
 
