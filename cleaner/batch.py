@@ -22,12 +22,14 @@ from typing import BinaryIO, TypeVar
 
 from . import Cleaner, Result, render
 from .read import NotText, decode
+from .rules import RuleTimeout
 from .stats import Counts, removal_counts
 
 SUFFIXES = (".txt", ".html", ".htm")
 STDIN = "-"
 _GLOB_CHARS = frozenset("*?[")
 CHUNK = 8  # documents sent to a worker at a time
+MAX_BYTES = 50_000_000  # default --max-bytes: larger inputs are refused unread
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,15 @@ def up_to_date(item: Input, target: Path) -> bool:
         return False
 
 
-def read_input(item: Input) -> bytes:
+def read_input(item: Input, max_bytes: int | None = None) -> bytes:
+    """The bytes of `item`; with `max_bytes`, at most one byte more than that is read (a device
+    or a pipe that never ends included), and `too_big` refuses the rest."""
+    limit = -1 if max_bytes is None else max_bytes + 1
     if item.path is None:
-        return sys.stdin.buffer.read()
+        return too_big(sys.stdin.buffer.read(limit), max_bytes)
     try:
-        return item.path.read_bytes()
+        with item.path.open("rb") as f:
+            return too_big(f.read(limit), max_bytes)
     except IsADirectoryError:
         raise InputError("is a directory") from None
     except FileNotFoundError:
@@ -130,6 +136,13 @@ def read_input(item: Input) -> bytes:
         raise InputError(e.strerror or str(e)) from None
 
 
+def too_big(data: bytes, max_bytes: int | None) -> bytes:
+    """`data`, unless it is longer than `max_bytes`: then InputError."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(f"larger than --max-bytes {max_bytes}: skipped")
+    return data
+
+
 def clean_input(cleaner: Cleaner, item: Input, data: bytes) -> Result:
     """Clean the bytes of one input; raise InputError for input that is not a text document."""
     try:
@@ -138,7 +151,10 @@ def clean_input(cleaner: Cleaner, item: Input, data: bytes) -> Result:
         raise InputError(str(e)) from None
     if not text.strip():
         raise InputError("empty input (no text)")
-    return cleaner.clean(text, source=item.name)
+    try:
+        return cleaner.clean(text, source=item.name)
+    except RuleTimeout as e:
+        raise InputError(str(e)) from None
 
 
 def render_result(result: Result, fmt: str, with_metadata: bool = False, one_line: bool = False) -> str:
@@ -203,15 +219,20 @@ class Outcome:
         return self.name if self.line is None else f"{self.name}:{self.line}"
 
 
-def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool) -> Outcome:
-    """Read, clean and render one input (in a worker process); never raises for a bad input."""
+def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
+               max_bytes: int | None = MAX_BYTES) -> Outcome:
+    """Read, clean and render one input (in a worker process); never raises for a bad input, and
+    a bug met on one document fails that document, not the batch."""
     item = task.item
     if task.skip:
         return Outcome(item.name, skipped=True, target=task.target)
     try:
-        result = clean_input(cleaner, item, task.data if task.data is not None else read_input(item))
+        data = too_big(task.data, max_bytes) if task.data is not None else read_input(item, max_bytes)
+        result = clean_input(cleaner, item, data)
     except InputError as e:
         return Outcome(item.name, error=str(e), target=task.target)
+    except Exception as e:  # noqa: BLE001  (reported as this document's failure, with the cause)
+        return Outcome(item.name, error=f"internal error: {type(e).__name__}: {e}", target=task.target)
     output = render_result(result, fmt, with_metadata, one_line=task.target is None)
     return Outcome(item.name, output, counts=removal_counts(result.document), target=task.target)
 

@@ -16,8 +16,8 @@ from typing import IO
 import click
 
 from . import Cleaner, RuleError, __version__
-from .batch import (STDIN, Input, InputError, Outcome, Task, clean_task, find_inputs, listed_inputs, map_ordered,
-                    output_path, read_file_list, up_to_date, write_atomic)
+from .batch import (MAX_BYTES, STDIN, Input, InputError, Outcome, Task, clean_task, find_inputs, listed_inputs,
+                    map_ordered, output_path, read_file_list, up_to_date, write_atomic)
 from .jsonl import CompressionError, Fields, clean_line, open_output, read_lines
 from .stats import RemovalStats
 
@@ -134,7 +134,7 @@ def _tasks(items: Iterable[Input], outdir: Path | None, fmt: str, skip_existing:
 
 def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, outdir: Path | None,
                  fmt: str, with_metadata: bool, skip_existing: bool, jobs: int, report: Report,
-                 show_progress: bool) -> None:
+                 show_progress: bool, max_bytes: int) -> None:
     if outdir is None and fmt == "text" and not _one_document(inputs, files_from):
         raise click.UsageError("several inputs need -o OUTDIR (or --format json for JSON lines on stdout)")
 
@@ -145,7 +145,7 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
         return None if STDIN in inputs or files_from == STDIN else sum(1 for _ in items())
 
     tasks = _tasks(items(), outdir, fmt, skip_existing)
-    work = partial(clean_task, fmt=fmt, with_metadata=with_metadata)
+    work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes)
     written: dict[Path, str] = {}
     for outcome in progress(map_ordered(work, tasks, cleaner, jobs), count, show_progress):
         if outcome.error is None and not outcome.skipped:
@@ -196,12 +196,15 @@ def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
 @click.option("--output-field", help="JSONL: the field the cleaned text goes to (default: the text field).")
 @click.option("--metadata-field", default="cleaner", show_default=True,
               help="JSONL: the field for title, author, date, language, warnings and removal counts.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True,
+              help="Inputs larger than this are not read: reported as failed, the batch goes on.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what happened to each input.")
 def clean(inputs: tuple[str, ...], output: str | None, fmt: str, with_metadata: bool, rules: tuple[str, ...],
           disable: tuple[str, ...], jobs: int | None, files_from: str | None, skip_existing: bool,
           errors_file: Path | None, stats_file: Path | None, input_format: str, text_field: str,
-          id_field: str | None, output_field: str | None, metadata_field: str, quiet: bool, verbose: bool) -> None:
+          id_field: str | None, output_field: str | None, metadata_field: str, max_bytes: int, quiet: bool,
+          verbose: bool) -> None:
     """Clean INPUT files, folders (searched for .txt, .html, .htm), globs ('scrapes/**/*.txt') or
     '-' (stdin); or JSON lines with --input-format jsonl.
 
@@ -226,7 +229,7 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, with_metadata: 
             _clean_jsonl(cleaner, inputs, files_from, output or STDIN, fields, jobs, report, show_progress)
         else:
             _clean_files(cleaner, inputs, files_from, Path(output) if output else None, fmt, with_metadata,
-                         skip_existing, jobs, report, show_progress)
+                         skip_existing, jobs, report, show_progress, max_bytes)
     if stats_file is not None:
         write_atomic(stats_file, json.dumps(report.stats.to_dict(), ensure_ascii=False, indent=1) + "\n")
     if not quiet and (output is not None or report.cleaned + report.skipped + report.failed > 1):
