@@ -46,8 +46,7 @@ def readability_text(data: bytes) -> str:
     import lxml.html
     from readability import Document
 
-    return _block_text(lxml.html.fragment_fromstring(Document(data).summary(html_partial=True),
-                                                     create_parent="div"))
+    return _block_text(lxml.html.document_fromstring(Document(data).summary(html_partial=True)))
 
 
 def systems() -> dict[str, Callable[[bytes], str]]:

@@ -35,6 +35,7 @@ META_FIELDS = ("title", "author", "date", "sitename", "url")
 SNIFF_BYTES = 4096
 
 _WORD = regex.compile(r"\w+")
+_XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses str input that declares an encoding
 _CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", regex.I)
 _BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
                     "h5 h6 header li ol p pre section table td th tr ul".split())
@@ -137,7 +138,7 @@ def extract(html: str) -> Page:
     from lxml.etree import ParserError
 
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (ParserError, ValueError):
         return Page(html, extracted=False, warnings=[f"{FALLBACK_VISIBLE}: the page could not be parsed as HTML"])
     text, metadata = _trafilatura(tree)
@@ -186,7 +187,7 @@ def _readability(tree) -> str:
 
     try:
         summary = Readability(copy.deepcopy(tree)).summary(html_partial=True)
-        return _block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
+        return _block_text(lxml.html.document_fromstring(summary))
     except (Unparseable, LxmlError, ValueError):
         return ""
 
