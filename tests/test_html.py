@@ -121,3 +121,10 @@ def test_truncated_only_when_short_and_contained():
     assert page._truncated("Sentence number 3 of the article goes here.", long)
     assert not page._truncated("A different short text that readability does not have at all.", long)
     assert not page._truncated(long, long)
+
+
+def test_xml_declaration_and_empty_pages_do_not_stop_the_html_path():
+    xhtml = f'<?xml version="1.0" encoding="utf-8"?>\n<html><body>{ARTICLE}</body></html>'
+    assert clean(xhtml, html=True).text.startswith("The river ferry")
+    empty = clean(b"<html></html>", html=True)
+    assert empty.text == "" and empty.warnings[0].startswith(page.FALLBACK_VISIBLE)
