@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import glob
 import json
-import multiprocessing
 import os
 import signal
 import sys
@@ -281,13 +280,19 @@ class _Window:
 
 def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Cleaner, jobs: int) -> Iterator[R]:
     """``fn(cleaner, item)`` for each item, results in input order; with `jobs` > 1 (and more than
-    one item) in that many worker processes, a few items in flight at a time."""
+    two items) in that many worker processes, a few items in flight at a time.
+
+    The first item is cleaned here, before the workers start: that loads the data the cleaner
+    builds on first use (stoplists, word lists) once, and forked workers inherit it."""
     items = iter(items)
-    head = list(islice(items, 2))
-    if jobs <= 1 or len(head) < 2:
+    head = list(islice(items, 3))
+    if jobs <= 1 or len(head) < 3:
         yield from (fn(cleaner, item) for item in chain(head, items))
         return
-    window = _Window(chain(head, items), size=4 * CHUNK * jobs)
+    yield fn(cleaner, head[0])
+    import multiprocessing  # here: one document on stdin should not pay for it
+
+    window = _Window(chain(head[1:], items), size=4 * CHUNK * jobs)
     with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
         try:
             for result in pool.imap(partial(_in_worker, fn), window, chunksize=CHUNK):
