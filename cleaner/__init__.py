@@ -79,10 +79,12 @@ class Cleaner:
         return Result(render.body(doc), doc.metadata.get("title"), doc.metadata.get("author"),
                       doc.metadata.get("date"), doc)
 
-    def clean_many(self, items: Iterable[str | bytes]) -> Iterator[Result]:
-        """Clean documents one after another, yielding results as they are ready."""
+    def clean_many(self, items: Iterable[str | bytes | tuple[str, str | bytes]]) -> Iterator[Result]:
+        """Clean documents one after another, yielding results as they are ready (nothing is read
+        ahead). An item is a text, bytes, or a ``(source, text_or_bytes)`` pair naming it."""
         for i, item in enumerate(items):
-            yield self.clean(item, source=f"<item {i}>")
+            source, data = item if isinstance(item, tuple) else (f"<item {i}>", item)
+            yield self.clean(data, source=source)
 
 
 _default: Cleaner | None = None

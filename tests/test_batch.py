@@ -184,3 +184,19 @@ def test_cleaner_is_thread_safe():
     for t in threads:
         t.join()
     assert [results[i] for i in range(len(texts))] == expected
+
+
+def test_clean_many_streams_texts_bytes_and_named_pairs():
+    pulled = []
+
+    def items():
+        for item in (ARTICLE, ARTICLE.encode("utf-8"), ("a.txt", ARTICLE)):
+            pulled.append(item)
+            yield item
+
+    results = Cleaner().clean_many(items())
+    first = next(results)
+    assert len(pulled) == 1 and first.text == BODY
+    rest = list(results)
+    assert [r.text for r in rest] == [BODY, BODY]
+    assert [r.document.source for r in (first, *rest)] == ["<item 0>", "<item 1>", "a.txt"]
