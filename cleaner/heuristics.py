@@ -27,7 +27,8 @@ SAFETY_MIN_SHARE = 0.1
 # What a kept line that is not prose costs the article region, by how much it reads like text:
 REGION_COST_SENTENCE = 2.0  # a short sentence ("He declined to comment.")
 REGION_COST_PHRASE = 8.0  # a phrase with function words (a subheading, a list item)
-REGION_COST_OTHER = 15.0  # menu words, names, labels  # undo heuristics that keep less than this share of the words rules left
+REGION_COST_OTHER = 15.0  # menu words, names, labels
+REGION_EXTEND = 4  # at most this many text-like lines are added on each side of the region  # undo heuristics that keep less than this share of the words rules left
 
 
 def _by_heuristic(line: Line) -> bool:
@@ -118,6 +119,22 @@ def article_region(doc: Document, feats: list[Features]) -> tuple[int, int] | No
     return best_span
 
 
+def extend_region(doc: Document, feats: list[Features], span: tuple[int, int]) -> tuple[int, int]:
+    """Widen the region over the text-like lines right next to it (a list that ends the article,
+    a lead sentence without a full stop), up to `REGION_EXTEND` lines, stopping at the first line
+    that reads like a menu or a label or that a stage already decided (the title, a caption)."""
+    start, end = span
+
+    def text_like(i: int) -> bool:
+        return doc.lines[i].kept and region_score(feats[i]) > -REGION_COST_OTHER
+
+    while end < len(doc.lines) and end - span[1] < REGION_EXTEND and text_like(end):
+        end += 1
+    while start > 0 and span[0] - start < REGION_EXTEND and text_like(start - 1):
+        start -= 1
+    return start, end
+
+
 def region_score(f: Features) -> float:
     """A line's contribution to the article region: prose adds its words, other lines cost."""
     if f.prose:
@@ -148,7 +165,7 @@ def safety_net(doc: Document, feats: list[Features]) -> None:
         doc.warnings.append("heuristic.safety-net: the heuristics would have removed nearly everything; "
                             "their removals were undone")
     if not any(ln.kept for ln in doc.lines) and doc.lines:
-        for line in doc.lines:
-            if line.decision is not None and line.decision.action == "drop":
+        for line in doc.lines:  # the title stays in its field, but its line comes back too
+            if line.decision is not None and (line.decision.action == "drop" or line.decision.field == "title"):
                 line.decision = None
         doc.warnings.append("heuristic.safety-net: every line was removed; the whole text is kept")

@@ -23,7 +23,7 @@ _DATE_FORMS = [
     regex.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     regex.compile(r"(?<!\d)(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})(?!\d)"),
 ]
-_TITLE_END = regex.compile(r"[.:;,]$")
+_TITLE_END = regex.compile(r"[.:;,。．]$")
 TITLE_WINDOW = 5  # without an article region, the title is looked for among the first lines only
 
 

@@ -59,8 +59,9 @@ def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
     heuristics.meta_list(doc, feats)
     heuristics.cut_tails(doc, feats, tails)
     heuristics.duplicates(doc)
-    span = heuristics.article_region(doc, feats) if profile == "text" else None
-    metadata.find_title(doc, feats, span[0] if span else metadata.TITLE_WINDOW if profile == "text" else 0)
+    core = heuristics.article_region(doc, feats) if profile == "text" else None
+    metadata.find_title(doc, feats, core[0] if core else metadata.TITLE_WINDOW if profile == "text" else 0)
+    span = heuristics.extend_region(doc, feats, core) if core else None
     if span is not None:
         heuristics.drop_outside(doc, span)
     return Prepared(feats, span, tails)

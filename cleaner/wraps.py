@@ -11,6 +11,7 @@ one. Between two adjacent non-blank lines the break is judged, in this order:
 ``wrap.chunk-word``   the next line starts in lower case mid-sentence: glue the pieces when the
                       glued word is more likely than the two pieces side by side (wordfreq),
                       otherwise join with a space if the line is long enough to be prose.
+``wrap.chunk-cjk``    a break between two Chinese or Japanese characters mid-sentence: no space.
 ``wrap.soft``         the document is soft-wrapped at a width W and this line would not have
                       ended here if the next word had fitted.
 Anything else stays a separate line: a line that really ends a paragraph stays a paragraph.
@@ -34,6 +35,8 @@ _LAST_WORD = regex.compile(r"(\w+)$")
 _FIRST_WORD = regex.compile(r"^(\w+)")
 _HYPHEN_END = regex.compile(r"(\p{L}+)-$")
 _LOWER_START = regex.compile(r"^\p{Ll}")
+_CJK_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]$")
+_CJK_START = regex.compile(r"^[\p{Han}\p{Hiragana}\p{Katakana}]")
 MIN_CONTINUED_CHARS = 40  # a shorter line followed by a lower-case one is a list, not a cut sentence
 _CHUNK_WIDTHS = (1024, 2048, 4096, 8192, 512, 1000, 2000, 4000)
 
@@ -58,7 +61,10 @@ def word_frequency(lang: str) -> WordFreq:
     def zipf(word: str) -> float:
         import wordfreq
 
-        return wordfreq.zipf_frequency(word, lang if lang in _wordfreq_languages() else "en")
+        try:
+            return wordfreq.zipf_frequency(word, lang if lang in _wordfreq_languages() else "en")
+        except ImportError:  # the language needs an optional tokenizer (jieba, MeCab): no evidence
+            return 0.0
 
     return zipf
 
@@ -156,6 +162,8 @@ def join_decision(a: str, b: str, zipf: WordFreq, width: int | None) -> tuple[st
     lower_next = bool(_LOWER_START.match(b_strip))
     if (a != a_strip or b != b_strip) and (lower_next or not ends_sentence):
         return "wrap.chunk-space", " "
+    if _CJK_END.search(a_strip) and _CJK_START.match(b_strip) and not ends_sentence:
+        return "wrap.chunk-cjk", ""
     hyphen = _HYPHEN_END.search(a_strip)
     if hyphen and lower_next:
         first = _FIRST_WORD.match(b_strip)

@@ -81,8 +81,8 @@ def test_menu_before_the_article_is_outside_it_and_subheadings_inside_stay():
 
 
 def test_safety_net_undoes_heuristics_that_would_keep_almost_nothing():
-    # one short sentence of prose, then a long list of unpunctuated lines (a table of contents)
-    entries = [f"chapter {i} of the report on the state of the roads and the bridges in the north of the country"
+    # one short sentence of prose, then a long index of keywords with no function words
+    entries = [f"Chapter {i} Roads Bridges Tunnels Railways Ports Airports Canals Pipelines Grids"
                for i in range(12)]
     r = clean("The report on the roads was published on Monday by the ministry of transport.\n\n"
               + "\n\n".join(entries))
@@ -115,3 +115,8 @@ def test_model_file_with_other_features_is_refused(tmp_path):
     bad.write_text(json.dumps(data))
     with pytest.raises(ValueError, match="do not match"):
         model.load.__wrapped__(bad)
+
+
+@pytest.mark.parametrize("text", ["日本の首相は月曜日に\n記者会見を開いた。", "Leaders agree to keep talking", "一\na\t"])
+def test_a_document_of_one_line_is_never_emptied(text):
+    assert clean(text).text.strip()

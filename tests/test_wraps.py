@@ -74,3 +74,12 @@ def test_word_evidence():
 def test_joins_are_recorded():
     lines = repair("Following their discussion, Rutte share\nd on the platform.")
     assert [(j.by, j.glue) for j in lines[0].joins] == [("wrap.chunk-word", "")]
+
+
+def test_cjk_break_is_glued_without_a_space():
+    assert texts("日本の首相は月曜日に\n記者会見を開いた。") == ["日本の首相は月曜日に記者会見を開いた。"]
+
+
+def test_languages_whose_wordfreq_tokenizer_is_missing_do_not_crash():
+    z = word_frequency("zh")
+    assert z("中国") >= 0.0
