@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """cleaner's HTML path beside trafilatura and readability-lxml alone, on the same pages, in one run.
 
-    python benchmarks/html.py [--data DIR] [--split dev] [--repeat N]
+    python benchmarks/html_bench.py [--data DIR] [--split dev] [--repeat N]
 
 Every system gets the same page.html bytes, in-process, after a warm-up call; each page is timed
 around the call only (no reading, no start-up), and the fastest of `--repeat` passes is kept because
@@ -12,22 +12,17 @@ The last lines give the throughput of cleaner's HTML path as a multiple of trafi
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path, and this file would shadow the
-# standard library's `html` module that trafilatura and ftfy import.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+import trafilatura
 
-import argparse  # noqa: E402
-import importlib.util  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-
-import trafilatura  # noqa: E402
-
-from cleaner import Cleaner  # noqa: E402
-from cleaner.html import _block_text  # noqa: E402
+from cleaner import Cleaner
+from cleaner.html import _block_text
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
