@@ -19,6 +19,7 @@ import regex
 
 from .document import Document, Line
 from .features import MIN_STOP_DENSITY, Features
+from .metadata import is_headline
 
 HEURISTIC = "heuristic."
 TAIL_MAX_PROSE_AFTER = 0.25  # cut a tail when the prose after it is at most this share of the prose before
@@ -122,7 +123,9 @@ def article_region(doc: Document, feats: list[Features]) -> tuple[int, int] | No
 def extend_region(doc: Document, feats: list[Features], span: tuple[int, int]) -> tuple[int, int]:
     """Widen the region over the text-like lines right next to it (a list that ends the article,
     a lead sentence without a full stop), up to `REGION_EXTEND` lines, stopping at the first line
-    that reads like a menu or a label or that a stage already decided (the title, a caption)."""
+    that reads like a menu or a label or that a stage already decided (the title, a caption).
+    Headline-like lines are not taken before the region: they would be the title when the cleaned
+    text is cleaned again."""
     start, end = span
 
     def text_like(i: int) -> bool:
@@ -130,7 +133,8 @@ def extend_region(doc: Document, feats: list[Features], span: tuple[int, int]) -
 
     while end < len(doc.lines) and end - span[1] < REGION_EXTEND and text_like(end):
         end += 1
-    while start > 0 and span[0] - start < REGION_EXTEND and text_like(start - 1):
+    while (start > 0 and span[0] - start < REGION_EXTEND and text_like(start - 1)
+           and not is_headline(doc.lines[start - 1], feats[start - 1])):
         start -= 1
     return start, end
 

@@ -24,7 +24,7 @@ _DATE_FORMS = [
     regex.compile(r"(?<!\d)(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})(?!\d)"),
 ]
 _TITLE_END = regex.compile(r"[.:;,。．]$")
-TITLE_WINDOW = 5  # without an article region, the title is looked for among the first lines only
+_LETTER = regex.compile(r"\p{L}")
 
 
 def parse_date(text: str) -> str | None:
@@ -64,28 +64,26 @@ def collect_fields(doc: Document) -> None:
 
 
 def is_headline(line: Line, feats: Features) -> bool:
-    """A line that reads like a headline: a few words, no sentence punctuation at its end."""
-    return 3 <= feats.words <= 30 and not _TITLE_END.search(line.text) and not line.text.startswith(("-", "•", "*"))
+    """A line that reads like a headline: a few words with letters, no sentence punctuation at its end."""
+    return (3 <= feats.words <= 30 and not _TITLE_END.search(line.text)
+            and not line.text.startswith(("-", "•", "*")) and bool(_LETTER.search(line.text)))
 
 
-def find_title(doc: Document, feats: list[Features], body_start: int) -> None:
+def find_title(doc: Document, feats: list[Features], body_start: int | None) -> None:
     """Lift the headline into the `title` field and drop its other copies from the body.
 
     The title is the last headline-like line still kept among the lines before the article body
-    starts (`body_start`, an index into `doc.lines`); nav words before it are short.
+    starts (`body_start`, an index into `doc.lines`; nav words before the headline are short).
+    Without an article body (None) there is no guess, so cleaning cleaned text changes nothing.
     """
     if doc.metadata.get("title"):
         title = doc.metadata["title"]
+    elif body_start is None:
+        return
     else:
-        title = None
-        for i in range(min(body_start, len(doc.lines)) - 1, max(-1, body_start - 25), -1):
-            line = doc.lines[i]
-            if not line.kept:
-                continue
-            if is_headline(line, feats[i]):
-                title = line.text
-                line.lift("meta.title", "title", title)
-                break
+        candidates = range(min(body_start, len(doc.lines)) - 1, max(-1, body_start - 25), -1)
+        title = next((doc.lines[i].text for i in candidates
+                      if doc.lines[i].kept and is_headline(doc.lines[i], feats[i])), None)
         if title is None:
             return
         doc.metadata["title"] = title

@@ -43,6 +43,9 @@ def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> list[in
     return tails
 
 
+SETTLE_ROUNDS = 3
+
+
 @dataclass
 class Prepared:
     """What the stages before the line model found: line features, the article region, tail headings."""
@@ -59,8 +62,12 @@ def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
     heuristics.meta_list(doc, feats)
     heuristics.cut_tails(doc, feats, tails)
     heuristics.duplicates(doc)
-    core = heuristics.article_region(doc, feats) if profile == "text" else None
-    metadata.find_title(doc, feats, core[0] if core else metadata.TITLE_WINDOW if profile == "text" else 0)
+    if profile == "text":
+        core = heuristics.article_region(doc, feats)
+        metadata.find_title(doc, feats, core[0] if core else None)
+    else:  # the page's metadata gave the title: only its copies in the body go
+        core = None
+        metadata.find_title(doc, feats, 0)
     span = heuristics.extend_region(doc, feats, core) if core else None
     if span is not None:
         heuristics.drop_outside(doc, span)
@@ -72,10 +79,38 @@ def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Docu
 
     Profile ``"html"`` is for text an extractor already cut out of a page: rules and the line
     heuristics run, but not the article region nor the line model, and the title comes only from
-    the page's metadata."""
+    the page's metadata. Profile ``"text"`` cleans the kept lines again until nothing changes
+    (`settle`), so cleaning a cleaned text gives it back unchanged."""
+    _one_pass(doc, rules, profile)
+    if profile == "text":
+        settle(doc, rules)
+    metadata.collect_fields(doc)
+    return doc
+
+
+def _one_pass(doc: Document, rules: RuleSet, profile: str) -> None:
     prep = prepare(doc, rules, profile)
     if profile == "text":
         model.classify(doc, prep.feats, prep.span, prep.tails)
     heuristics.safety_net(doc, prep.feats)
-    metadata.collect_fields(doc)
-    return doc
+
+
+def settle(doc: Document, rules: RuleSet, rounds: int = SETTLE_ROUNDS) -> None:
+    """Clean the kept lines as a document of their own, and carry what that removes or lifts back
+    to the original lines, until a round decides nothing (the context of a line changes once
+    junk around it is gone, so one pass is not always a fixed point)."""
+    for _ in range(rounds):
+        kept = doc.kept()
+        if len(kept) < 2:
+            return
+        again = build("\n\n".join(ln.text for ln in kept), doc.source)
+        if len(again.lines) != len(kept):  # the lines did not come back one to one: stop here
+            return
+        _one_pass(again, rules, "text")
+        decided = [(ln, new) for ln, new in zip(kept, again.lines) if new.decision is not None]
+        if not decided or len(decided) == len(kept):
+            return
+        for line, new in decided:
+            line.decision = new.decision
+        for name, value in again.metadata.items():
+            doc.metadata.setdefault(name, value)
