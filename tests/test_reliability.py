@@ -48,12 +48,7 @@ def test_healthy_user_rule_passes_the_probe(tmp_path):
 
 
 BUNDLED = RuleSet.load().all_rules
-KNOWN_SLOW = {"nav.theme-debris": "(spot_img|spot_img_?)+ backtracks catastrophically on 'spot_img' * 30 + 'x'"}
-
-
-@pytest.mark.parametrize("rule", [
-    pytest.param(r, marks=pytest.mark.xfail(strict=True, reason=KNOWN_SLOW[r.id])) if r.id in KNOWN_SLOW else r
-    for r in BUNDLED], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", BUNDLED, ids=lambda r: r.id)
 def test_bundled_rules_pass_the_probe(rule):
     assert too_slow(rule) is None
 
