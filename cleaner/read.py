@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import codecs
 
-import ftfy
 import regex
 
 _BOMS = (
@@ -80,7 +79,17 @@ def decode(data: bytes) -> str:
         if kind is not None:
             raise NotText(f"binary data ({kind}), not text")
         text = _decode_unmarked(data)
-    return ftfy.fix_encoding(_checked(text))
+    return _fix_mojibake(_checked(text))
+
+
+def _fix_mojibake(text: str) -> str:
+    """ftfy's encoding repair. ASCII text holds no mojibake (ftfy returns it unchanged), so it
+    does not pay for importing ftfy: a small plain-text document starts faster."""
+    if text.isascii():
+        return text
+    import ftfy
+
+    return ftfy.fix_encoding(text)
 
 
 def _decode_unmarked(data: bytes) -> str:
