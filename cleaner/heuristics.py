@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-import regex
 
 from .document import Document, Line
 from .features import MIN_STOP_DENSITY, Features
 from .metadata import is_headline
+from .normalize import comparison_key
 
 HEURISTIC = "heuristic."
 TAIL_MAX_PROSE_AFTER = 0.25  # cut a tail when the prose after it is at most this share of the prose before
@@ -84,7 +84,7 @@ def duplicates(doc: Document) -> None:
     """Drop the second copy of a line printed twice (a caption, a pull quote); the first copy stays
     unless a rule removed it. A line printed three times or more is structure (the question of a
     questionnaire, a recurring label), not a repeat, and is left to the other stages."""
-    keys = [regex.sub(r"\W+", " ", line.text.casefold()).strip() for line in doc.lines]
+    keys = [comparison_key(line.text) for line in doc.lines]
     counts = Counter(keys)
     seen: set[str] = set()
     for line, key in zip(doc.lines, keys):

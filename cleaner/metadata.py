@@ -11,6 +11,7 @@ import regex
 
 from .document import Document, Line
 from .features import Features
+from .normalize import comparison_key
 
 _MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
@@ -87,11 +88,7 @@ def find_title(doc: Document, feats: list[Features], body_start: int | None) -> 
         if title is None:
             return
         doc.metadata["title"] = title
-    key = _key(title)
+    key = comparison_key(title)
     for line in doc.lines:
-        if _key(line.text) == key:
+        if comparison_key(line.text) == key:
             line.lift("meta.title", "title", title)
-
-
-def _key(text: str) -> str:
-    return regex.sub(r"\W+", " ", text.casefold()).strip()

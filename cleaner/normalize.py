@@ -29,3 +29,11 @@ def normalize_line(line: str) -> str:
     if not line.isascii():
         line = unicodedata.normalize("NFC", line)
     return _SPACES.sub(" ", line).strip()
+
+
+_NON_WORD = regex.compile(r"\W+")
+
+
+def comparison_key(text: str) -> str:
+    """`text` case-folded with punctuation and spacing erased, for finding repeated lines."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
