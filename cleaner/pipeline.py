@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import heuristics, metadata, model
-from .document import Document
+from .document import Document, Line
 from .features import Features, features
 from .language import detect, iso
 from .normalize import split_physical_lines
@@ -44,6 +44,7 @@ def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> list[in
 
 
 SETTLE_ROUNDS = 3
+_NO_RULES = RuleSet([])
 
 
 @dataclass
@@ -83,7 +84,7 @@ def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Docu
     (`settle`), so cleaning a cleaned text gives it back unchanged."""
     _one_pass(doc, rules, profile)
     if profile == "text":
-        settle(doc, rules)
+        settle(doc)
     metadata.collect_fields(doc)
     return doc
 
@@ -95,7 +96,7 @@ def _one_pass(doc: Document, rules: RuleSet, profile: str) -> None:
     heuristics.safety_net(doc, prep.feats)
 
 
-def settle(doc: Document, rules: RuleSet, rounds: int = SETTLE_ROUNDS) -> None:
+def settle(doc: Document, rounds: int = SETTLE_ROUNDS) -> None:
     """Clean the kept lines as a document of their own, and carry what that removes or lifts back
     to the original lines, until a round decides nothing (the context of a line changes once
     junk around it is gone, so one pass is not always a fixed point)."""
@@ -103,10 +104,12 @@ def settle(doc: Document, rules: RuleSet, rounds: int = SETTLE_ROUNDS) -> None:
         kept = doc.kept()
         if len(kept) < 2:
             return
-        again = build("\n\n".join(ln.text for ln in kept), doc.source)
-        if len(again.lines) != len(kept):  # the lines did not come back one to one: stop here
-            return
-        _one_pass(again, rules, "text")
+        # The kept lines as `build` would read the cleaned text (one paragraph each, language
+        # guessed afresh). Rules only read a line's own text, so none of them can fire again.
+        text = "\n\n".join(ln.text for ln in kept)
+        again = Document(doc.source, [Line(ln.text, 2 * i, 2 * i + 1) for i, ln in enumerate(kept)],
+                         original=text, language=detect(text))
+        _one_pass(again, _NO_RULES, "text")
         decided = [(ln, new) for ln, new in zip(kept, again.lines) if new.decision is not None]
         if not decided or len(decided) == len(kept):
             return
