@@ -35,6 +35,8 @@ META_FIELDS = ("title", "author", "date", "sitename", "url")
 SNIFF_BYTES = 4096
 
 _WORD = regex.compile(r"\w+")
+_INVISIBLE_BLOCK = regex.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", regex.I | regex.S)
+_TAG = regex.compile(r"<[^>]*>")
 _XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses str input that declares an encoding
 _CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", regex.I)
 _BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
@@ -138,7 +140,9 @@ def extract(html: str) -> Page:
     from lxml.etree import ParserError
 
     try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
+        # huge_tree: libxml2 otherwise drops everything nested deeper than 256 elements
+        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html, count=1),
+                                             parser=lxml.html.HTMLParser(huge_tree=True))
     except (ParserError, ValueError):
         return Page(html, extracted=False, warnings=[f"{FALLBACK_VISIBLE}: the page could not be parsed as HTML"])
     text, metadata = _trafilatura(tree)
@@ -150,7 +154,7 @@ def extract(html: str) -> Page:
                                                "part of readability's; readability's text is used"])
     if text:
         return Page(text, metadata, confirm=other or None)
-    return Page(_visible_text(tree), metadata, extracted=False,
+    return Page(_visible_text(tree) or _stripped_text(html), metadata, extracted=False,
                 warnings=[f"{FALLBACK_VISIBLE}: neither extractor found an article; the page's visible text is cleaned"])
 
 
@@ -206,6 +210,15 @@ def _visible_text(tree) -> str:
     for el in tree.xpath("//script|//style|//noscript|//template|//head"):
         el.drop_tree()
     return _block_text(tree)
+
+
+def _stripped_text(html: str) -> str:
+    """The page's text with its tags removed, for a page libxml2 cannot hold (nested deeper than
+    its limit of 2048 elements, where the parsed tree comes back empty)."""
+    import html as entities
+
+    text = _TAG.sub("\n", _INVISIBLE_BLOCK.sub("\n", html))
+    return _paragraphs(entities.unescape(text))
 
 
 def _words(text: str) -> list[str]:

@@ -128,3 +128,9 @@ def test_xml_declaration_and_empty_pages_do_not_stop_the_html_path():
     assert clean(xhtml, html=True).text.startswith("The river ferry")
     empty = clean(b"<html></html>", html=True)
     assert empty.text == "" and empty.warnings[0].startswith(page.FALLBACK_VISIBLE)
+
+
+@pytest.mark.parametrize("depth", [300, 3000])
+def test_deeply_nested_page_keeps_its_text(depth):
+    page = "<html><body>" + "<div>" * depth + "<p>The article text, officials said on Monday.</p>" * 5 + "</body></html>"
+    assert "officials said on Monday" in clean(page, source="deep.html").text
