@@ -10,19 +10,21 @@ import os
 import signal
 import sys
 import tempfile
-import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from . import Cleaner, Result, render
 from .read import NotText, decode
 from .rules import RuleTimeout
 from .stats import Counts, removal_counts
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 SUFFIXES = (".txt", ".html", ".htm")
 STDIN = "-"
@@ -242,48 +244,35 @@ _worker_cleaner: Cleaner | None = None
 
 
 def _init_worker(cleaner: Cleaner) -> None:
-    """Each worker process receives the configured cleaner once; Ctrl-C is the parent's to handle."""
+    """Each worker process receives the configured cleaner once. Ctrl-C is the parent's to handle,
+    and SIGTERM (from the parent stopping the pool) ends a worker at once, whatever handler the
+    parent process had installed."""
     global _worker_cleaner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_cleaner = cleaner
 
 
-def _in_worker(fn: Callable[[Cleaner, T], R], arg: T) -> R:
+def _in_worker(fn: Callable[[Cleaner, T], R], chunk: list[T]) -> list[R]:
     assert _worker_cleaner is not None
-    return fn(_worker_cleaner, arg)
+    return [fn(_worker_cleaner, item) for item in chunk]
 
 
-class _Window:
-    """An iterator that lets at most `size` items be in flight: Pool.imap reads its input as fast
-    as it can, so without this a large batch would be held in memory at once."""
-
-    def __init__(self, items: Iterable[T], size: int):
-        self._items = iter(items)
-        self._free = threading.Semaphore(size)
-        self._stopped = False
-
-    def __iter__(self) -> Iterator[T]:
-        for item in self._items:
-            while not self._free.acquire(timeout=0.1):
-                if self._stopped:
-                    return
-            if self._stopped:
-                return
-            yield item
-
-    def done(self) -> None:
-        self._free.release()
-
-    def stop(self) -> None:
-        self._stopped = True
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Cleaner, jobs: int) -> Iterator[R]:
     """``fn(cleaner, item)`` for each item, results in input order; with `jobs` > 1 (and more than
-    two items) in that many worker processes, a few items in flight at a time.
+    two items) in that many worker processes.
 
     The first item is cleaned here, before the workers start: that loads the data the cleaner
-    builds on first use (stoplists, word lists) once, and forked workers inherit it."""
+    builds on first use (stoplists, word lists) once, and forked workers inherit it. This process
+    reads the items and sends them in chunks, at most 4 chunks per worker in flight, so memory
+    stays flat; reading here (not in a pool thread) also lets Ctrl-C or `kill` stop the batch
+    even while it waits for input."""
     items = iter(items)
     head = list(islice(items, 3))
     if jobs <= 1 or len(head) < 3:
@@ -292,11 +281,11 @@ def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Clea
     yield fn(cleaner, head[0])
     import multiprocessing  # here: one document on stdin should not pay for it
 
-    window = _Window(chain(head[1:], items), size=4 * CHUNK * jobs)
+    pending: deque[AsyncResult] = deque()
     with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
-        try:
-            for result in pool.imap(partial(_in_worker, fn), window, chunksize=CHUNK):
-                window.done()
-                yield result
-        finally:
-            window.stop()
+        for chunk in _chunks(chain(head[1:], items), CHUNK):
+            pending.append(pool.apply_async(_in_worker, (fn, chunk)))
+            while pending and (len(pending) >= 4 * jobs or pending[0].ready()):
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()

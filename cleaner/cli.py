@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from contextlib import nullcontext
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import IO
@@ -148,6 +149,7 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
     work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes)
     written: dict[Path, str] = {}
     for outcome in progress(map_ordered(work, tasks, cleaner, jobs), count, show_progress):
+        _stop_if_terminated()
         if outcome.error is None and not outcome.skipped:
             try:
                 deliver(outcome, written)
@@ -163,11 +165,28 @@ def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
         with open_output(output) as out:
             for outcome in progress(map_ordered(partial(clean_line, fields=fields), lines, cleaner, jobs),
                                     lambda: None, show_progress):
+                _stop_if_terminated()
                 if outcome.output is not None:
                     out.write(outcome.output)
                 report.add(outcome)
     except CompressionError as e:
         raise click.UsageError(str(e)) from None
+
+
+_terminated: list[int] = []
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM: leave like Ctrl-C does (temporary files removed), exit 128+15."""
+    _terminated.append(signum)
+    sys.exit(128 + signum)
+
+
+def _stop_if_terminated() -> None:
+    """Exit now if SIGTERM came but its SystemExit was lost (raised inside some object's __del__,
+    where Python ignores exceptions)."""
+    if _terminated:
+        sys.exit(128 + _terminated[0])
 
 
 @main.command(context_settings=CONTEXT)
@@ -219,6 +238,7 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, with_metadata: 
         raise click.UsageError("--quiet and --verbose exclude each other")
     if files_from and files_from != STDIN and not os.path.isfile(files_from):
         raise click.UsageError(f"--files-from {files_from}: no such file")
+    signal.signal(signal.SIGTERM, _terminate)  # `kill` cleans up like Ctrl-C: no temporary files left
     cleaner = make_cleaner(rules, disable)
     jobs = jobs or os.cpu_count() or 1
     show_progress = not quiet and not verbose and sys.stderr.isatty()

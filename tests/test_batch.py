@@ -160,7 +160,7 @@ def test_parallel_map_reads_its_input_lazily():
 
     results = map_ordered(_double, endless(), Cleaner(rules=[], defaults=False), jobs=2)
     assert list(itertools.islice(results, 50)) == [2 * i for i in range(50)]
-    assert len(pulled) <= 50 + 4 * CHUNK * 2 + CHUNK
+    assert len(pulled) <= 50 + 4 * 2 * CHUNK + CHUNK  # consumed + chunks in flight + the one being read
     results.close()
 
 
@@ -200,3 +200,36 @@ def test_clean_many_streams_texts_bytes_and_named_pairs():
     rest = list(results)
     assert [r.text for r in rest] == [BODY, BODY]
     assert [r.document.source for r in (first, *rest)] == ["<item 0>", "<item 1>", "a.txt"]
+
+
+def test_sigterm_stops_a_parallel_batch_like_ctrl_c(tmp_path):
+    """`kill` mid-batch (here while it waits for more names on stdin, or for its workers): exit
+    128+15, the workers stop, every output written is complete and no temporary file is left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    names = []
+    for i, seed in enumerate(SEEDS):
+        names.append(Path("in") / str(i) / seed.name)
+        (tmp_path / names[-1]).parent.mkdir(parents=True)
+        (tmp_path / names[-1]).write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", "--files-from", "-", "-o", "out", "-q",
+                             "-j", "2"], stdin=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc.stdin.write("".join(f"{name}\n" for name in names))
+    proc.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not list(out.rglob("*.txt")) and time.monotonic() < deadline:  # the first is cleaned before the pool
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    proc.stdin.close()  # if the SystemExit got lost in a __del__, the batch stops at the next document
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert written and not [p for p in written if p.name.endswith(".tmp")]
+    cleaner = Cleaner()
+    for p in written:  # every output that exists is complete
+        source = (tmp_path / p.relative_to(out)).read_text(encoding="utf-8")
+        assert p.read_text(encoding="utf-8") == cleaner.clean(source).text + "\n"
