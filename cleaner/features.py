@@ -17,12 +17,14 @@ _WORD = regex.compile(r"\w+")
 _CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _TERMINAL = regex.compile(r"""[.!?…。！？][\s"'”’»」』)\]]*$""")
 _LINKY = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|\s[|»›]\s|^[|»›]|\s[|»›]$")
+_INLINE_BULLET = regex.compile(r"\s[*+•·▪|o]\s(?=\p{Lu}|\d)")
 # list bullets, including the '+' and 'o' of nested lists in text dumps (inscriptis, lynx)
 _LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►+]|o(?=\s+[\p{Lu}\d])|\d{1,2}[.)])\s+")
 
 MIN_PROSE_WORDS = 10
 MIN_STOP_DENSITY = 0.18
-MAX_PROSE_NUMERIC = 0.3  # a line of mostly numbers is a table or an archive list, not prose
+MAX_PROSE_NUMERIC = 0.3
+MENU_WORDS_PER_BULLET = 8  # fewer words than this per inline bullet: a flattened menu  # a line of mostly numbers is a table or an archive list, not prose
 
 
 @dataclass(slots=True)
@@ -34,11 +36,14 @@ class Features:
     list_item: bool
     cjk: bool
     numeric: float  # share of tokens that are numbers
+    bullets: int  # list bullets inside the line (a flattened menu: "Home * News + Sport o Weather")
 
     @property
     def prose(self) -> bool:
         """Reads like a paragraph of article text."""
         if (self.linky and self.words < 40) or self.numeric > MAX_PROSE_NUMERIC:
+            return False
+        if self.bullets >= 3 and self.bullets * MENU_WORDS_PER_BULLET > self.words:
             return False
         if self.words >= 30 and self.stop >= MIN_STOP_DENSITY:
             return True
@@ -58,7 +63,7 @@ def line_features(text: str, language: str | None) -> Features:
         stop = (sum(1 for t in tokens if t.lower() in stops) / words if words else 0.0) if stops else 1.0
     numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
     return Features(words, stop, bool(_TERMINAL.search(text)), bool(_LINKY.search(text)),
-                    bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric)
+                    bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric, len(_INLINE_BULLET.findall(text)))
 
 
 def features(lines: list[Line], language: str | None) -> list[Features]:
