@@ -8,7 +8,8 @@
                                     nearly everything, so their removals were undone
 
 Tail headings proposed by ``tail.*`` rules are cut here too (`cut_tails`), but only when little
-prose follows them: the removed lines carry the id of the tail rule.
+prose follows them; end headings (``end.*``: the start of a comment section) once article prose
+came before them. The removed lines carry the id of the rule.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .normalize import comparison_key
 
 HEURISTIC = "heuristic."
 TAIL_MAX_PROSE_AFTER = 0.25  # cut a tail when the prose after it is at most this share of the prose before
+END_MIN_PROSE_BEFORE = 50  # words of prose an end heading (comments) needs before it to end the article
 CAPTION_MAX_WORDS = 40
 SAFETY_MIN_SHARE = 0.1
 # What a kept line that is not prose costs the article region, by how much it reads like text:
@@ -50,12 +52,13 @@ def caption_before_credit(doc: Document, feats: list[Features], i: int) -> None:
     prev.drop("heuristic.caption-before-credit")
 
 
-def cut_tails(doc: Document, feats: list[Features], tails: list[int]) -> None:
-    """Cut from a tail heading to the end when little prose follows it."""
+def cut_tails(doc: Document, feats: list[Features], tails: list[int], ends: set[int] = frozenset()) -> None:
+    """Cut from a heading to the end of the document: a tail heading when little prose follows
+    it, an end heading (the start of the comments) once article prose has come before it."""
     prose = [f.words if (f.prose and ln.kept) else 0 for ln, f in zip(doc.lines, feats)]
     for i in tails:
         before, after = sum(prose[:i]), sum(prose[i + 1:])
-        if before and after <= TAIL_MAX_PROSE_AFTER * before:
+        if (before and after <= TAIL_MAX_PROSE_AFTER * before) or (i in ends and before >= END_MIN_PROSE_BEFORE):
             rule_id = doc.lines[i].decision.by if doc.lines[i].decision else "tail"
             for line in doc.lines[i + 1:]:
                 line.drop(rule_id)

@@ -24,9 +24,11 @@ def build(text: str, source: str = "<text>") -> Document:
     return Document(source=source, lines=repair(unified, iso(language)), original=unified, language=language)
 
 
-def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> list[int]:
-    """Mark every line a rule matches; return the indices of tail headings for `cut_tails`."""
+def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[list[int], set[int]]:
+    """Mark every line a rule matches; return the indices of tail and end headings (for
+    `cut_tails` and the line model) and, among them, the end headings."""
     tails: list[int] = []
+    ends: set[int] = set()
     for i, line in enumerate(doc.lines):
         hit = rules.match(line.text)
         if hit is None:
@@ -38,9 +40,11 @@ def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> list[in
             line.drop(rule.id)
         if rule.kind == "credit":
             heuristics.caption_before_credit(doc, feats, i)
-        elif rule.kind == "tail":
+        elif rule.kind in ("tail", "end"):
             tails.append(i)
-    return tails
+            if rule.kind == "end":
+                ends.add(i)
+    return tails, ends
 
 
 SETTLE_ROUNDS = 3
@@ -59,9 +63,9 @@ class Prepared:
 def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
     """Rules, the structural heuristics and the title: everything the line model reads."""
     feats = features(doc.lines, doc.language)
-    tails = apply_rules(doc, rules, feats)
+    tails, ends = apply_rules(doc, rules, feats)
     heuristics.meta_list(doc, feats)
-    heuristics.cut_tails(doc, feats, tails)
+    heuristics.cut_tails(doc, feats, tails, ends)
     heuristics.duplicates(doc)
     if profile == "text":
         core = heuristics.article_region(doc, feats)

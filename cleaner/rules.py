@@ -4,7 +4,7 @@ A rule file holds ``[[rule]]`` tables::
 
     [[rule]]
     id = "nav.subscribe"            # stable dotted id; the part before the first dot is its group
-    kind = "drop"                   # drop | credit | tail | field
+    kind = "drop"                   # drop | credit | tail | end | field
     description = "Subscription call to action"
     pattern = '''^subscribe( now)?!?$'''
     match = ["SUBSCRIBE NOW"]       # examples the rule must match (at least one)
@@ -15,7 +15,9 @@ Optional keys: ``field`` (for ``kind = "field"``: the metadata field; the patter
 words), ``case_sensitive`` (default false).
 
 Kinds: ``drop`` removes the line; ``credit`` removes a photo credit and the caption line before
-it; ``tail`` is a heading that may start a junk section running to the end of the document;
+it; ``tail`` is a heading that may start a junk section running to the end of the document (cut when
+little prose follows it); ``end`` is a heading that ends the article (a comment section: cut once
+article prose came before it);
 ``field`` lifts the line into a metadata field. All rules of a set are compiled into one
 alternation tried at the start of a line, so matching costs one regex match whatever the number
 of rules, plus one search for each of the few rules not anchored with ``^``.
@@ -40,7 +42,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KINDS = ("drop", "credit", "tail", "field")
+KINDS = ("drop", "credit", "tail", "end", "field")
 _KEYS = {"id", "kind", "description", "pattern", "match", "no_match", "field", "max_words", "case_sensitive"}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 # A search that takes longer than TIMEOUT plus TIMEOUT_PER_CHAR for each character of the line
@@ -259,7 +261,7 @@ class RuleSet:
         self.rules: tuple[Rule, ...] = tuple(
             r for r in rules if not any(r.id == d or r.id.startswith(d + ".") for d in off)
         )
-        order = {k: i for i, k in enumerate(("field", "credit", "tail", "drop"))}
+        order = {k: i for i, k in enumerate(("field", "credit", "end", "tail", "drop"))}
         self._ordered = sorted(self.rules, key=lambda r: order[r.kind])
         # The rule of the leftmost match of the alternation of all rules, found cheaply: all rules
         # tried at the start of the line in one pattern, then only the rules not anchored with ^
