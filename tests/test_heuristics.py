@@ -120,3 +120,16 @@ def test_model_file_with_other_features_is_refused(tmp_path):
 @pytest.mark.parametrize("text", ["日本の首相は月曜日に\n記者会見を開いた。", "Leaders agree to keep talking", "一\na\t"])
 def test_a_document_of_one_line_is_never_emptied(text):
     assert clean(text).text.strip()
+
+
+def test_comment_section_ends_the_article_even_when_comments_are_long():
+    comments = "\n\n".join(f"Great post, thank you. I tried this at home with my family and it worked "
+                           f"much better than I expected, number {i} of many happy readers here." for i in range(8))
+    r = clean(f"{P1}\n\n{P2}\n\n{P3}\n\n6 thoughts on “Leaders agree to keep talking”\n\n{comments}")
+    assert r.text == f"{P1}\n\n{P2}\n\n{P3}"
+    assert {x["by"] for x in r.removed} == {"end.comments"}
+
+
+def test_comment_heading_before_the_article_does_not_cut_it():
+    r = clean(f"Leave a Reply\n\n{P1}\n\n{P2}\n\n{P3}")
+    assert r.text == f"{P1}\n\n{P2}\n\n{P3}"
