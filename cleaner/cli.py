@@ -211,7 +211,7 @@ def _stop_if_terminated() -> None:
 @click.option("--input-format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True,
               help="files: text or HTML documents; jsonl: JSON lines, one document per line (.gz, .zst read too).")
 @click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
-@click.option("--id-field", help="JSONL: the field naming the document (used in messages and as its source).")
+@click.option("--id-field", help="JSONL: the field naming the document in messages about its line.")
 @click.option("--output-field", help="JSONL: the field the cleaned text goes to (default: the text field).")
 @click.option("--metadata-field", default="cleaner", show_default=True,
               help="JSONL: the field for title, author, date, language, warnings and removal counts.")

@@ -120,14 +120,19 @@ def open_output(name: str) -> Iterator[IO[str]]:
             compressed.close()  # writes the gzip trailer or zstd frame end; `raw` stays open
 
 
-def _parse(line: Line, fields: Fields) -> tuple[dict[str, Any], str]:
-    """The object and its text; ValueError says what is wrong with the line."""
+def _parse(line: Line) -> dict[str, Any]:
+    """The JSON object on `line`; ValueError says what is wrong with it."""
     try:
         obj = json.loads(line.raw)
     except json.JSONDecodeError as e:
         raise ValueError(f"malformed JSON ({e.msg}, column {e.colno})") from None
     if not isinstance(obj, dict):
         raise ValueError(f"not a JSON object but {type(obj).__name__}")
+    return obj
+
+
+def _text(obj: dict[str, Any], fields: Fields) -> str:
+    """The text to clean; ValueError when the field is missing, not a string or empty."""
     if fields.text not in obj:
         raise ValueError(f"no {fields.text!r} field")
     text = obj[fields.text]
@@ -135,19 +140,24 @@ def _parse(line: Line, fields: Fields) -> tuple[dict[str, Any], str]:
         raise ValueError(f"field {fields.text!r} is {type(text).__name__}, not a string")
     if not text.strip():
         raise ValueError(f"field {fields.text!r} is empty")
-    return obj, text
+    return text
 
 
 def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
-    """Clean the text of one JSONL line (in a worker process); never raises for a bad line."""
+    """Clean the text of one JSONL line (in a worker process). Never raises: a bad line, or a
+    bug met on one document, fails that line only (named by its id too, with `fields.id`)."""
     if line.error is not None:
         return Outcome(line.source, error=line.error, line=line.number)
+    obj: dict[str, Any] = {}
     try:
-        obj, text = _parse(line, fields)
+        obj = _parse(line)
+        text = _text(obj, fields)
+        result = cleaner.clean(text, source=f"{line.source}:{line.number}")
     except ValueError as e:
-        return Outcome(line.source, error=str(e), line=line.number)
-    doc_id = obj.get(fields.id) if fields.id else None
-    result = cleaner.clean(text, source=str(doc_id) if doc_id is not None else f"{line.source}:{line.number}")
+        return Outcome(line.source, error=_with_id(str(e), obj, fields), line=line.number)
+    except Exception as e:  # noqa: BLE001  (reported as this line's failure, with the cause)
+        return Outcome(line.source, error=_with_id(f"internal error: {type(e).__name__}: {e}", obj, fields),
+                       line=line.number)
     counts = removal_counts(result.document)
     record = render.record(result.document, result.text)
     meta = {k: v for k, v in record.items() if k not in ("source", "text")}
@@ -157,3 +167,10 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
     obj[fields.output or fields.text] = result.text
     obj[fields.metadata] = meta
     return Outcome(line.source, json.dumps(obj, ensure_ascii=False) + "\n", counts=counts, line=line.number)
+
+
+def _with_id(reason: str, obj: dict[str, Any], fields: Fields) -> str:
+    """`reason`, followed by the document's id when --id-field names one on this line."""
+    if fields.id and fields.id in obj:
+        return f"{reason} (id {json.dumps(obj[fields.id], ensure_ascii=False)})"
+    return reason

@@ -63,12 +63,12 @@ def test_bad_lines_are_reported_with_their_number_and_skipped(tmp_path):
     src = write_jsonl(tmp_path / "docs.jsonl", [
         {"id": 1, "text": ARTICLE}, "{not json", {"id": 3, "body": ARTICLE}, {"id": 4, "text": 4},
         "[1, 2]", {"id": 6, "text": ARTICLE}])
-    res = run(src, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "errors.jsonl")
+    res = run(src, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "errors.jsonl", "--id-field", "id")
     assert res.exit_code == 1
     assert [o["id"] for o in read_jsonl(tmp_path / "out.jsonl")] == [1, 6]
     assert "docs.jsonl:2: malformed JSON" in res.output
-    assert "docs.jsonl:3: no 'text' field" in res.output
-    assert "docs.jsonl:4: field 'text' is int, not a string" in res.output
+    assert "docs.jsonl:3: no 'text' field (id 3)" in res.output
+    assert "docs.jsonl:4: field 'text' is int, not a string (id 4)" in res.output
     assert "docs.jsonl:5: not a JSON object" in res.output
     errors = read_jsonl(tmp_path / "errors.jsonl")
     assert [(e["path"], e["line"]) for e in errors] == [(str(src), n) for n in (2, 3, 4, 5)]
@@ -132,3 +132,23 @@ def test_interrupted_output_leaves_no_file(tmp_path, monkeypatch):
     monkeypatch.setattr("cleaner.cli.clean_line", boom)
     run(src, "-o", tmp_path / "out" / "cleaned.jsonl", "--jobs", "1")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_failure_inside_the_cleaner_fails_that_line_only(tmp_path, monkeypatch):
+    import cleaner
+
+    real = cleaner.Cleaner.clean
+
+    def flaky(self, data, source="<text>", html=None):
+        if "Friday" in data:
+            raise RuntimeError("boom")
+        return real(self, data, source, html)
+
+    monkeypatch.setattr(cleaner.Cleaner, "clean", flaky)
+    src = write_jsonl(tmp_path / "docs.jsonl", [{"id": "a", "text": ARTICLE},
+                                                {"id": "b", "text": ARTICLE.replace("Monday", "Friday")},
+                                                {"id": "c", "text": ARTICLE}])
+    res = run(src, "-o", tmp_path / "out.jsonl", "--id-field", "id", "--jobs", "1")
+    assert res.exit_code == 1
+    assert 'docs.jsonl:2: internal error: RuntimeError: boom (id "b")' in res.output
+    assert [o["id"] for o in read_jsonl(tmp_path / "out.jsonl")] == ["a", "c"]
