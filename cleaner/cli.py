@@ -83,12 +83,18 @@ def progress(outcomes: Iterator[Outcome], total: Callable[[], int | None], show:
     if not show:
         yield from outcomes
         return
-    start = time.monotonic()
+    start, done = time.monotonic(), 0
+
+    def counted() -> Iterator[Outcome]:
+        nonlocal done
+        for outcome in outcomes:
+            done += 1
+            yield outcome
 
     def rate(_: object) -> str:
-        return f"{bar.pos / max(time.monotonic() - start, 1e-6):.0f} docs/s"
+        return f"{done / max(time.monotonic() - start, 1e-6):.0f} docs/s"
 
-    with click.progressbar(outcomes, length=total(), file=sys.stderr, show_pos=True, show_eta=True,
+    with click.progressbar(counted(), length=total(), file=sys.stderr, show_pos=True, show_eta=True,
                            item_show_func=rate) as bar:
         yield from bar
 

@@ -233,3 +233,21 @@ def test_sigterm_stops_a_parallel_batch_like_ctrl_c(tmp_path):
     for p in written:  # every output that exists is complete
         source = (tmp_path / p.relative_to(out)).read_text(encoding="utf-8")
         assert p.read_text(encoding="utf-8") == cleaner.clean(source).text + "\n"
+
+
+def test_progress_bar_on_a_terminal(monkeypatch):
+    import io
+
+    from cleaner.batch import Outcome
+    from cleaner.cli import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stderr = Terminal()
+    monkeypatch.setattr("sys.stderr", stderr)
+    outcomes = [Outcome(f"doc{i}") for i in range(3)]
+    assert list(progress(iter(outcomes), lambda: 3, show=True)) == outcomes
+    assert "3/3" in stderr.getvalue() and "docs/s" in stderr.getvalue()
+    assert list(progress(iter(outcomes), lambda: None, show=True)) == outcomes  # total unknown (stdin list)
