@@ -131,12 +131,14 @@ def _listed(files_from: str | None) -> Iterator[str]:
             yield from read_file_list(f)
 
 
-def _tasks(items: Iterable[Input], outdir: Path | None, fmt: str, skip_existing: bool) -> Iterator[Task]:
-    """A task per input; stdin is read here, since worker processes have none."""
+def _tasks(items: Iterable[Input], outdir: Path | None, fmt: str, skip_existing: bool,
+           max_bytes: int) -> Iterator[Task]:
+    """A task per input; stdin is read here, since worker processes have none (at most one byte
+    past `max_bytes`: the worker refuses what is larger)."""
     for item in items:
         target = output_path(outdir, item, fmt) if outdir is not None else None
         skip = skip_existing and target is not None and up_to_date(item, target)
-        yield Task(item, target, skip, sys.stdin.buffer.read() if item.path is None else None)
+        yield Task(item, target, skip, sys.stdin.buffer.read(max_bytes + 1) if item.path is None else None)
 
 
 def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, outdir: Path | None,
@@ -151,7 +153,7 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
     def count() -> int | None:
         return None if STDIN in inputs or files_from == STDIN else sum(1 for _ in items())
 
-    tasks = _tasks(items(), outdir, fmt, skip_existing)
+    tasks = _tasks(items(), outdir, fmt, skip_existing, max_bytes)
     work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes)
     written: dict[Path, str] = {}
     for outcome in progress(map_ordered(work, tasks, cleaner, jobs), count, show_progress):

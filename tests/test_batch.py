@@ -251,3 +251,8 @@ def test_progress_bar_on_a_terminal(monkeypatch):
     assert list(progress(iter(outcomes), lambda: 3, show=True)) == outcomes
     assert "3/3" in stderr.getvalue() and "docs/s" in stderr.getvalue()
     assert list(progress(iter(outcomes), lambda: None, show=True)) == outcomes  # total unknown (stdin list)
+
+
+def test_stdin_larger_than_max_bytes_is_refused():
+    res = run("clean", "-", "--max-bytes", "100", input=ARTICLE * 3)
+    assert res.exit_code == 1 and "<stdin>: larger than --max-bytes 100" in res.output
