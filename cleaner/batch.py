@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -24,7 +24,7 @@ from .rules import RuleTimeout
 from .stats import Counts, removal_counts
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 SUFFIXES = (".txt", ".html", ".htm")
 STDIN = "-"
@@ -238,6 +238,11 @@ def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
     return Outcome(item.name, output, counts=removal_counts(result.document), target=task.target)
 
 
+def task_crashed(task: Task, reason: str) -> Outcome:
+    """The outcome of a document whose worker process died while cleaning it."""
+    return Outcome(task.item.name, error=reason, target=task.target)
+
+
 T = TypeVar("T")
 R = TypeVar("R")
 _worker_cleaner: Cleaner | None = None
@@ -264,7 +269,8 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Cleaner, jobs: int) -> Iterator[R]:
+def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Cleaner, jobs: int,
+                crashed: Callable[[T, str], R] | None = None) -> Iterator[R]:
     """``fn(cleaner, item)`` for each item, results in input order; with `jobs` > 1 (and more than
     two items) in that many worker processes.
 
@@ -272,20 +278,67 @@ def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Clea
     builds on first use (stoplists, word lists) once, and forked workers inherit it. This process
     reads the items and sends them in chunks, at most 4 chunks per worker in flight, so memory
     stays flat; reading here (not in a pool thread) also lets Ctrl-C or `kill` stop the batch
-    even while it waits for input."""
+    even while it waits for input. A worker that dies (killed, or crashed by a document) never
+    hangs the batch: the documents it held are cleaned again one by one in a new pool, and one
+    that kills its worker again gets ``crashed(item, reason)`` as its result (without `crashed`,
+    RuntimeError)."""
     items = iter(items)
     head = list(islice(items, 3))
     if jobs <= 1 or len(head) < 3:
         yield from (fn(cleaner, item) for item in chain(head, items))
         return
     yield fn(cleaner, head[0])
-    import multiprocessing  # here: one document on stdin should not pay for it
+    from concurrent.futures.process import BrokenProcessPool
 
-    pending: deque[AsyncResult] = deque()
-    with multiprocessing.Pool(jobs, initializer=_init_worker, initargs=(cleaner,)) as pool:
+    pool = _pool(jobs, cleaner)
+    pending: deque[tuple[list[T], Future[list[R]]]] = deque()
+    try:
         for chunk in _chunks(chain(head[1:], items), CHUNK):
-            pending.append(pool.apply_async(_in_worker, (fn, chunk)))
-            while pending and (len(pending) >= 4 * jobs or pending[0].ready()):
-                yield from pending.popleft().get()
+            pending.append((chunk, pool.submit(_in_worker, fn, chunk)))
+            while pending and (len(pending) >= 4 * jobs or pending[0][1].done()):
+                try:
+                    yield from pending[0][1].result()
+                    pending.popleft()
+                except BrokenProcessPool:
+                    pool = yield from _rescue(pool, pending, fn, cleaner, jobs, crashed)
         while pending:
-            yield from pending.popleft().get()
+            try:
+                yield from pending[0][1].result()
+                pending.popleft()
+            except BrokenProcessPool:
+                pool = yield from _rescue(pool, pending, fn, cleaner, jobs, crashed)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int, cleaner: Cleaner) -> ProcessPoolExecutor:
+    import multiprocessing  # here: one document on stdin should not pay for it
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), _init_worker, (cleaner,))
+
+
+def _rescue(pool: ProcessPoolExecutor, pending: deque[tuple[list[T], Future[list[R]]]],
+            fn: Callable[[Cleaner, T], R], cleaner: Cleaner, jobs: int,
+            crashed: Callable[[T, str], R] | None) -> Generator[R, None, ProcessPoolExecutor]:
+    """A worker died: every chunk still pending is lost. Clean their items again one at a time in a
+    new pool, yield the results in order, and return a fresh pool for the rest of the batch."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    lost = [item for chunk, _ in pending for item in chunk]
+    pending.clear()
+    pool = _pool(jobs, cleaner)
+    for item in lost:
+        try:
+            yield from pool.submit(_in_worker, fn, [item]).result()
+        except BrokenProcessPool:
+            reason = "a worker process died while cleaning it (killed, or crashed by this document)"
+            if crashed is None:
+                raise RuntimeError(reason) from None
+            yield crashed(item, reason)
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = _pool(jobs, cleaner)
+    return pool
+
+

@@ -18,8 +18,8 @@ import click
 
 from . import Cleaner, RuleError, __version__
 from .batch import (MAX_BYTES, STDIN, Input, InputError, Outcome, Task, clean_task, find_inputs, listed_inputs,
-                    map_ordered, output_path, read_file_list, up_to_date, write_atomic)
-from .jsonl import CompressionError, Fields, clean_line, open_output, read_lines
+                    map_ordered, output_path, read_file_list, task_crashed, up_to_date, write_atomic)
+from .jsonl import CompressionError, Fields, clean_line, line_crashed, open_output, read_lines
 from .stats import RemovalStats
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -156,7 +156,7 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
     tasks = _tasks(items(), outdir, fmt, skip_existing, max_bytes)
     work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes)
     written: dict[Path, str] = {}
-    for outcome in progress(map_ordered(work, tasks, cleaner, jobs), count, show_progress):
+    for outcome in progress(map_ordered(work, tasks, cleaner, jobs, task_crashed), count, show_progress):
         _stop_if_terminated()
         if outcome.error is None and not outcome.skipped:
             try:
@@ -171,8 +171,8 @@ def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
     lines = chain.from_iterable(read_lines(name) for name in chain(inputs, _listed(files_from)))
     try:
         with open_output(output) as out:
-            for outcome in progress(map_ordered(partial(clean_line, fields=fields), lines, cleaner, jobs),
-                                    lambda: None, show_progress):
+            results = map_ordered(partial(clean_line, fields=fields), lines, cleaner, jobs, line_crashed)
+            for outcome in progress(results, lambda: None, show_progress):
                 _stop_if_terminated()
                 if outcome.output is not None:
                     out.write(outcome.output)

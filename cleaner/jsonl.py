@@ -143,6 +143,11 @@ def _text(obj: dict[str, Any], fields: Fields) -> str:
     return text
 
 
+def line_crashed(line: Line, reason: str) -> Outcome:
+    """The outcome of a line whose worker process died while cleaning it."""
+    return Outcome(line.source, error=reason, line=line.number)
+
+
 def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
     """Clean the text of one JSONL line (in a worker process). Never raises: a bad line, or a
     bug met on one document, fails that line only (named by its id too, with `fields.id`)."""

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import SEEDS
 
 from cleaner import Cleaner
-from cleaner.batch import CHUNK, map_ordered
+from cleaner.batch import CHUNK, clean_task, map_ordered
 from cleaner.cli import main
 
 ARTICLE = ("SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n"
@@ -166,6 +166,44 @@ def test_parallel_map_reads_its_input_lazily():
 
 def _double(cleaner, i):
     return 2 * i
+
+
+def _double_or_die(cleaner, i):
+    if i == 17:
+        os._exit(1)  # the worker process dies, as when killed or crashed by a document
+    return 2 * i
+
+
+def _clean_or_die(cleaner, task, **options):
+    if task.item.name.endswith("poison.txt"):
+        os._exit(1)
+    return clean_task(cleaner, task, **options)
+
+
+def test_a_dead_worker_never_hangs_the_batch_and_costs_only_its_document():
+    results = map_ordered(_double_or_die, range(60), Cleaner(rules=[], defaults=False), jobs=2,
+                          crashed=lambda i, reason: ("crashed", i))
+    assert list(results) == [("crashed", 17) if i == 17 else 2 * i for i in range(60)]
+
+
+def test_a_dead_worker_without_a_crash_result_is_an_error():
+    with pytest.raises(RuntimeError, match="worker process died"):
+        list(map_ordered(_double_or_die, range(60), Cleaner(rules=[], defaults=False), jobs=2))
+
+
+def test_cli_reports_the_document_that_killed_its_worker(tmp_path, monkeypatch):
+    import cleaner.cli
+
+    monkeypatch.setattr(cleaner.cli, "clean_task", _clean_or_die)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(12):
+        (src / f"doc{i:02}.txt").write_text(ARTICLE)
+    (src / "poison.txt").write_text(ARTICLE)
+    res = run("clean", src, "-o", tmp_path / "out", "--jobs", "2")
+    assert res.exit_code == 1
+    assert "poison.txt: a worker process died" in res.output
+    assert len(list((tmp_path / "out").glob("*.txt"))) == 12
 
 
 def test_cleaner_is_thread_safe():
