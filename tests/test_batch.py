@@ -8,22 +8,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import ARTICLE, BODY, SEEDS
+from conftest import run_cli as run
 
 from cleaner import Cleaner
 from cleaner.batch import CHUNK, clean_task, map_ordered
-from cleaner.cli import main
-
-ARTICLE = ("SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n"
-           "The two leaders met on Monday in the capital and agreed to keep talking about trade and "
-           "security over the coming months, officials said.\n\nGet in Touch\n")
-BODY = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
-        "security over the coming months, officials said.")
 
 
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
 
 
 def files(root: Path) -> dict[str, str]:
@@ -87,17 +79,12 @@ def test_skip_existing_skips_only_up_to_date_outputs(seeds, tmp_path):
     assert (out / changed.relative_to(seeds)).read_text() == BODY + "\n"
 
 
-def test_failures_go_to_stderr_and_errors_jsonl_and_exit_1(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "good.txt").write_text(ARTICLE)
-    (src / "empty.txt").write_text(" \n")
-    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    res = run("clean", src, "-o", tmp_path / "out", "--errors", tmp_path / "errors.jsonl", "--jobs", "2")
+def test_failures_go_to_stderr_and_errors_jsonl_and_exit_1(tmp_path, mixed_folder):
+    res = run("clean", mixed_folder, "-o", tmp_path / "out", "--errors", tmp_path / "errors.jsonl", "--jobs", "2")
     assert res.exit_code == 1
     errors = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
-    assert sorted(Path(e["path"]).name for e in errors) == ["empty.txt", "image.txt"]
-    assert all(e["reason"] for e in errors) and "empty" in errors[0]["reason"]
+    assert sorted(Path(e["path"]).name for e in errors) == ["binary.txt", "empty.txt"]
+    assert all(e["reason"] for e in errors) and "empty" in errors[1]["reason"]
     assert "1 cleaned, 0 skipped, 2 failed" in res.output
     assert files(tmp_path / "out") == {"good.txt": BODY + "\n"}
 

@@ -4,21 +4,13 @@ import json
 import subprocess
 import sys
 
-import pytest
-from click.testing import CliRunner
+
+from conftest import ARTICLE, BODY, run_cli as run
 
 from cleaner import __version__
-from cleaner.cli import main
-
-ARTICLE = ("SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n"
-           "The two leaders met on Monday in the capital and agreed to keep talking about trade and "
-           "security over the coming months, officials said.\n\nGet in Touch\n")
-BODY = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
-        "security over the coming months, officials said.")
 
 
-def run(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input)
+
 
 
 def test_stdin_to_stdout():
@@ -61,13 +53,8 @@ def test_json_outputs(tmp_path):
     assert set(rec) >= {"source", "title", "author", "date", "text", "removed"}
 
 
-def test_bad_input_is_reported_and_batch_goes_on(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "good.txt").write_text(ARTICLE)
-    (src / "empty.txt").write_text("   \n")
-    (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    res = run("clean", str(src), "-o", str(tmp_path / "out"))
+def test_bad_input_is_reported_and_batch_goes_on(tmp_path, mixed_folder):
+    res = run("clean", mixed_folder, "-o", tmp_path / "out")
     assert res.exit_code == 1
     assert (tmp_path / "out" / "good.txt").exists()
     assert not (tmp_path / "out" / "empty.txt").exists()

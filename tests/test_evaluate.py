@@ -8,15 +8,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.cli import main
 from cleaner.evaluate import score_doc, score_pairs, shingles, summarize, tokens, worst
 
-from conftest import ROOT
+from conftest import ARTICLE, BODY, ROOT, run_cli
 
 EVAL = ROOT.parent / "shared" / "eval"
 DEV = EVAL / "data" / "scrapinghub" / "dev"
@@ -151,13 +149,10 @@ def test_agrees_with_score_py_on_random_pairs(reference, pairs):
 
 # --- the command ---------------------------------------------------------------------------------
 
-BODY = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
-        "security over the coming months, officials said.")
-ARTICLE = f"SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n{BODY}\n\nGet in Touch\n"
 
 
 def run(*args):
-    return CliRunner().invoke(main, ["eval", *map(str, args)])
+    return run_cli("eval", *args)
 
 
 def write(folder: Path, files: dict[str, str | bytes]) -> Path:

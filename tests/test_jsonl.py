@@ -5,21 +5,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import ARTICLE, BODY, SEEDS, run_cli
 
 from cleaner import clean
-from cleaner.cli import main
 
-ARTICLE = ("SUBSCRIBE NOW\n\nLeaders agree to keep talking\n\n"
-           "The two leaders met on Monday in the capital and agreed to keep talking about trade and "
-           "security over the coming months, officials said.\n\nGet in Touch\n")
-BODY = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
-        "security over the coming months, officials said.")
 
 
 def run(*args, input=None):
-    return CliRunner().invoke(main, ["clean", "--input-format", "jsonl", *map(str, args)], input=input)
+    return run_cli("clean", "--input-format", "jsonl", *args, input=input)
 
 
 def records(n: int) -> list[dict]:

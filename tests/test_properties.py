@@ -7,7 +7,6 @@ hyphens of repaired wraps aside); the output invents no characters.
 import os
 import unicodedata
 
-import pytest
 import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st

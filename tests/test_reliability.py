@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import run_cli as run
+
 from cleaner import rules
 from cleaner.cli import main
 from cleaner.rules import RuleError, RuleSet, RuleTimeout, parse_rule, too_slow
@@ -25,8 +27,6 @@ def rule_file(tmp_path: Path, pattern: str, match: str, rid: str = "x.slow") -> 
     return p
 
 
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.mark.parametrize("pattern, match", [
