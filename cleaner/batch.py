@@ -105,9 +105,9 @@ def listed_inputs(names: Iterable[str]) -> Iterator[Input]:
 
 
 def output_path(outdir: Path, item: Input, fmt: str) -> Path:
-    """Where the output of `item` goes: OUTDIR/sub/name.txt (or .json), always inside OUTDIR."""
+    """Where the output of `item` goes: OUTDIR/sub/name.txt (.json, .explain.txt), always inside OUTDIR."""
     rel = Path(*[part for part in item.rel.parts if part not in ("", ".", "..", os.sep)])
-    return outdir / rel.with_suffix(".json" if fmt == "json" else ".txt")
+    return outdir / rel.with_suffix({"json": ".json", "explain": ".explain.txt"}.get(fmt, ".txt"))
 
 
 def up_to_date(item: Input, target: Path) -> bool:
@@ -163,6 +163,10 @@ def render_result(result: Result, fmt: str, with_metadata: bool = False, one_lin
     (indented, or on one line for JSON lines)."""
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False, indent=None if one_line else 1) + "\n"
+    if fmt == "explain":
+        from .review import annotated
+
+        return annotated(result.document)
     text = render.with_metadata(result.document, result.text) if with_metadata else result.text
     return text + "\n" if text else ""
 

@@ -202,8 +202,10 @@ def _stop_if_terminated() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=str),
               help="Output folder: each input DIR/sub/name.ext is written to OUTDIR/sub/name.txt (or .json). "
                    "With --input-format jsonl: the output file (.gz, .zst compressed; '-' stdout).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: the article body; json: one record with metadata and the removed lines.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "explain"]), default="text", show_default=True,
+              help="text: the article body; json: one record with metadata and the removed lines; explain: "
+                   "the original with every removed line marked by the id that removed it (NAME.explain.txt).")
+@click.option("--explain", is_flag=True, help="Short for --format explain.")
 @click.option("--with-metadata", is_flag=True, help="Text output starts with a title/author/date header.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
               help="Extra rule file or folder (repeatable).")
@@ -227,7 +229,7 @@ def _stop_if_terminated() -> None:
               help="Inputs larger than this are not read: reported as failed, the batch goes on.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what happened to each input.")
-def clean(inputs: tuple[str, ...], output: str | None, fmt: str, with_metadata: bool, rules: tuple[str, ...],
+def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, with_metadata: bool, rules: tuple[str, ...],
           disable: tuple[str, ...], jobs: int | None, files_from: str | None, skip_existing: bool,
           errors_file: Path | None, stats_file: Path | None, input_format: str, text_field: str,
           id_field: str | None, output_field: str | None, metadata_field: str, max_bytes: int, quiet: bool,
@@ -242,6 +244,9 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, with_metadata: 
     """
     if not inputs and not files_from:
         raise click.UsageError("give INPUT... or --files-from LIST")
+    fmt = "explain" if explain else fmt
+    if fmt == "explain" and input_format == "jsonl":
+        raise click.UsageError("--format explain is for files; with JSON lines use --format json (its 'removed' list)")
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
     if files_from and files_from != STDIN and not os.path.isfile(files_from):

@@ -82,3 +82,18 @@ def test_version_and_help():
 def test_console_script_runs():
     res = subprocess.run([sys.executable, "-m", "cleaner", "--version"], capture_output=True, text=True)
     assert res.returncode == 0 and __version__ in res.stdout
+
+
+def test_explain_marks_each_removed_line_with_its_id(tmp_path):
+    res = run("clean", "-", "--explain", input=ARTICLE)
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert any("nav.subscribe" in ln and "SUBSCRIBE NOW" in ln for ln in lines)
+    assert any("meta.title" in ln and "Leaders agree to keep talking" in ln for ln in lines)
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    res = run("clean", tmp_path / "a.txt", "-o", tmp_path / "out", "--format", "explain")
+    assert res.exit_code == 0 and "nav.get-in-touch" in (tmp_path / "out" / "a.explain.txt").read_text()
+
+
+def test_explain_is_not_for_json_lines(tmp_path):
+    assert run("clean", "-", "--explain", "--input-format", "jsonl", input="{}\n").exit_code == 2
