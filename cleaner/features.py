@@ -7,6 +7,7 @@ characters count as one word, which puts their lines on the same scale as spaced
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -27,7 +28,7 @@ MAX_PROSE_NUMERIC = 0.3
 MENU_WORDS_PER_BULLET = 8  # fewer words than this per inline bullet: a flattened menu  # a line of mostly numbers is a table or an archive list, not prose
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Features:
     words: int
     stop: float  # share of words that are stopwords of the page's language (1.0 when no stoplist)
@@ -50,8 +51,10 @@ class Features:
         return self.words >= MIN_PROSE_WORDS and self.terminal and self.stop >= MIN_STOP_DENSITY
 
 
+@lru_cache(maxsize=1 << 16)
 def line_features(text: str, language: str | None) -> Features:
-    """Features of one line of text in `language` (a jusText stoplist name)."""
+    """Features of one line of text in `language` (a jusText stoplist name); cached, since the same
+    lines come back in every settling round and menus repeat across the pages of a site."""
     tokens = _WORD.findall(text)
     cjk_chars = len(_CJK_CHAR.findall(text)) if is_cjk(language) else 0
     if cjk_chars:
