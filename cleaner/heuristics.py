@@ -4,6 +4,7 @@
 ``heuristic.meta-list``             short items of a list whose other items are metadata
 ``heuristic.duplicate``             the second copy of a line printed twice (a caption, a pull quote)
 ``heuristic.outside-article``       lines outside the article region: the densest run of prose
+``heuristic.line-model``            (cleaner/model.py) what the structure left open, line by line
 ``heuristic.safety-net``            (a warning, not a removal) the heuristics would have removed
                                     nearly everything, so their removals were undone
 
@@ -15,7 +16,7 @@ came before them. The removed lines carry the id of the rule.
 from __future__ import annotations
 
 from collections import Counter
-
+from itertools import accumulate
 
 from .document import Document, Line
 from .features import MIN_STOP_DENSITY, Features
@@ -25,13 +26,15 @@ from .normalize import comparison_key
 HEURISTIC = "heuristic."
 TAIL_MAX_PROSE_AFTER = 0.25  # cut a tail when the prose after it is at most this share of the prose before
 END_MIN_PROSE_BEFORE = 50  # words of prose an end heading (comments) needs before it to end the article
-CAPTION_MAX_WORDS = 40
-SAFETY_MIN_SHARE = 0.1
+CAPTION_MAX_WORDS = 40  # a longer line above a credit is not its caption
+CAPTION_PROSE_WORDS = 25  # ... nor is a paragraph of prose this long standing apart from the credit
+SAFETY_MIN_SHARE = 0.1  # undo heuristics that keep less than this share of the words rules left...
+SAFETY_MIN_WORDS = 50  # ... and fewer words than this
 # What a kept line that is not prose costs the article region, by how much it reads like text:
 REGION_COST_SENTENCE = 2.0  # a short sentence ("He declined to comment.")
 REGION_COST_PHRASE = 8.0  # a phrase with function words (a subheading, a list item)
 REGION_COST_OTHER = 15.0  # menu words, names, labels
-REGION_EXTEND = 4  # at most this many text-like lines are added on each side of the region  # undo heuristics that keep less than this share of the words rules left
+REGION_EXTEND = 4  # at most this many text-like lines are added on each side of the region
 
 
 def _by_heuristic(line: Line) -> bool:
@@ -47,7 +50,7 @@ def caption_before_credit(doc: Document, feats: list[Features], i: int) -> None:
     prev, f = doc.lines[i - 1], feats[i - 1]
     if not prev.kept or f.words > CAPTION_MAX_WORDS:
         return
-    if doc.lines[i].blank_before and f.prose and f.words >= 25:
+    if doc.lines[i].blank_before and f.prose and f.words >= CAPTION_PROSE_WORDS:
         return
     prev.drop("heuristic.caption-before-credit")
 
@@ -55,9 +58,12 @@ def caption_before_credit(doc: Document, feats: list[Features], i: int) -> None:
 def cut_tails(doc: Document, feats: list[Features], tails: list[int], ends: set[int] = frozenset()) -> None:
     """Cut from a heading to the end of the document: a tail heading when little prose follows
     it, an end heading (the start of the comments) once article prose has come before it."""
-    prose = [f.words if (f.prose and ln.kept) else 0 for ln, f in zip(doc.lines, feats)]
+    # prose words before each line: before[i] counts lines 0..i-1
+    before_line = list(accumulate((f.words if (f.prose and ln.kept) else 0 for ln, f in zip(doc.lines, feats)),
+                                  initial=0))
+    total = before_line[-1]
     for i in tails:
-        before, after = sum(prose[:i]), sum(prose[i + 1:])
+        before, after = before_line[i], total - before_line[i + 1]
         if (before and after <= TAIL_MAX_PROSE_AFTER * before) or (i in ends and before >= END_MIN_PROSE_BEFORE):
             rule_id = doc.lines[i].decision.by if doc.lines[i].decision else "tail"
             for line in doc.lines[i + 1:]:
@@ -154,6 +160,7 @@ def region_score(f: Features) -> float:
 
 
 def drop_outside(doc: Document, span: tuple[int, int]) -> None:
+    """Drop every line outside the article region `span`."""
     start, end = span
     for i, line in enumerate(doc.lines):
         if i < start or i >= end:
@@ -165,7 +172,7 @@ def safety_net(doc: Document, feats: list[Features]) -> None:
     candidates = [(ln, f) for ln, f in zip(doc.lines, feats) if ln.kept or _by_heuristic(ln)]
     total = sum(f.words for _, f in candidates)
     kept = sum(f.words for ln, f in candidates if ln.kept)
-    if total and (kept == 0 or kept < SAFETY_MIN_SHARE * total and kept < 50):
+    if total and (kept == 0 or kept < SAFETY_MIN_SHARE * total and kept < SAFETY_MIN_WORDS):
         for line, _ in candidates:
             if _by_heuristic(line) and line.decision.by != "heuristic.duplicate":
                 line.decision = None

@@ -1,7 +1,10 @@
 """The pipeline: plain functions over a `Document`, run in order. No stage does any I/O.
 
     text ─► lines (newlines unified, language guessed, wraps repaired, lines normalized)
-         ─► rules ─► heuristics ─► title ─► line model ─► metadata ─► (render, in render.py)
+         ─► rules ─► heuristics ─► title ─► line model ─► settle ─► metadata ─► (render, in render.py)
+
+`prepare` runs the stages up to the title, `clean_document` all of them; the HTML front door uses
+the ``"html"`` profile, which leaves out the article region, the line model and settling.
 """
 
 from __future__ import annotations
