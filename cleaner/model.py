@@ -21,6 +21,7 @@ import regex
 
 from .document import Document
 from .features import Features
+from .metadata import parse_date
 
 MODEL_FILE = Path(__file__).with_name("line_model.json")
 MODEL_ID = "heuristic.line-model"
@@ -28,9 +29,6 @@ _UPPER_WORD = regex.compile(r"\b\p{Lu}")
 _WORD = regex.compile(r"\b\w")
 _DIGIT = regex.compile(r"\d")
 _QUOTE = regex.compile(r"[\"“”«»„]")
-_DATE = regex.compile(r"\b(\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
-                      r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
-                      r"\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b", regex.I)
 
 NAMES = (
     "bias", "log_words", "stop", "terminal", "prose", "linky", "list_item", "title_case", "digits",
@@ -45,6 +43,7 @@ NAMES = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _shape(text: str) -> tuple[float, float, float, float, float]:
     """Title-case share, digit share, lower-case start, ends with a colon, has quotes."""
     words = len(_WORD.findall(text)) or 1
@@ -109,7 +108,7 @@ def vectors(doc: Document, feats: list[Features], span: tuple[int, int] | None,
             sum(decided[max(0, i - 3):i + 4]) / len(decided[max(0, i - 3):i + 4]),
             float(i > 0 and decided[i - 1]), float(i + 1 < n and decided[i + 1]),
             float(k > 0 and headline[open_idx[k - 1]]),
-            float(bool(_DATE.search(text))), f.numeric, float(bool(prev and prev.list_item)),
+            float(parse_date(text) is not None), f.numeric, float(bool(prev and prev.list_item)),
         ]
         cum += prose_words[i]
     return out
