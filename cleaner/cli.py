@@ -46,8 +46,8 @@ class Report:
     """Counts outcomes, reports failures (stderr, --errors JSONL), sums --stats, and prints the
     end summary."""
 
-    def __init__(self, errors: IO[str] | None, quiet: bool, verbose: bool):
-        self.errors, self.quiet, self.verbose = errors, quiet, verbose
+    def __init__(self, errors: IO[str] | None, verbose: bool):
+        self.errors, self.verbose = errors, verbose
         self.cleaned = self.skipped = self.failed = 0
         self.stats = RemovalStats()
         self.start = time.monotonic()
@@ -256,7 +256,7 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
     jobs = jobs or os.cpu_count() or 1
     show_progress = not quiet and not verbose and sys.stderr.isatty()
     with open(errors_file, "w", encoding="utf-8") if errors_file else nullcontext() as errors:
-        report = Report(errors, quiet, verbose)
+        report = Report(errors, verbose)
         if input_format == "jsonl":
             fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json")
             _clean_jsonl(cleaner, inputs, files_from, output or STDIN, fields, jobs, report, show_progress)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import RuleError, review
-from .batch import (Input, InputError, clean_input, find_inputs, output_path, read_input, render_result,
+from .batch import (InputError, clean_input, find_inputs, output_path, read_input, render_result,
                     write_atomic)
 from .cli import CONTEXT, error, make_cleaner
 from .read import decode, looks_like_html

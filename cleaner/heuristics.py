@@ -55,17 +55,16 @@ def caption_before_credit(doc: Document, feats: list[Features], i: int) -> None:
     prev.drop("heuristic.caption-before-credit")
 
 
-def cut_tails(doc: Document, feats: list[Features], tails: list[int], ends: set[int] = frozenset()) -> None:
+def cut_tails(doc: Document, feats: list[Features], tails: dict[int, str], ends: set[int]) -> None:
     """Cut from a heading to the end of the document: a tail heading when little prose follows
     it, an end heading (the start of the comments) once article prose has come before it."""
     # prose words before each line: before[i] counts lines 0..i-1
     before_line = list(accumulate((f.words if (f.prose and ln.kept) else 0 for ln, f in zip(doc.lines, feats)),
                                   initial=0))
     total = before_line[-1]
-    for i in tails:
+    for i, rule_id in tails.items():
         before, after = before_line[i], total - before_line[i + 1]
         if (before and after <= TAIL_MAX_PROSE_AFTER * before) or (i in ends and before >= END_MIN_PROSE_BEFORE):
-            rule_id = doc.lines[i].decision.by if doc.lines[i].decision else "tail"
             for line in doc.lines[i + 1:]:
                 line.drop(rule_id)
             return

@@ -7,6 +7,9 @@ short lines already picked by a rule, and this keeps the text path free of slow 
 
 from __future__ import annotations
 
+import calendar
+from functools import lru_cache
+
 import regex
 
 from .document import Document, Line
@@ -17,7 +20,8 @@ _MONTHS = {m: i for i, names in enumerate((
     ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
     ("dec", "december")), start=1) for m in names}
-_MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = (r"(?P<mon>january|jan|february|feb|march|mar|april|apr|may|june|jun|july|jul|august|aug|"
+          r"september|sept|sep|october|oct|november|nov|december|dec)\b\.?")
 _DATE_FORMS = [
     regex.compile(rf"\b(?P<d>\d{{1,2}})(st|nd|rd|th)?\s+{_MONTH},?\s+(?P<y>\d{{4}})\b", regex.I),
     regex.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", regex.I),
@@ -28,22 +32,27 @@ _TITLE_END = regex.compile(r"[.:;,。．]$")
 _LETTER = regex.compile(r"\p{L}")
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_date(text: str) -> str | None:
-    """The first date in `text` as ISO 8601 (YYYY-MM-DD), or None.
+    """The first valid date in `text` as ISO 8601 (YYYY-MM-DD), or None.
 
     >>> parse_date("27 November 2024, 12:04"), parse_date("- Published Date: 07:38 | 29 October 2024")
     ('2024-11-27', '2024-10-29')
     >>> parse_date("Nov. 18, 2019 11:03 PM"), parse_date("2024-03-05T10:00Z"), parse_date("Published on")
     ('2019-11-18', '2024-03-05', None)
+    >>> parse_date("Nov. 18, 2019 (updated 2 December 2019)"), parse_date("Decision 2, 2021"), parse_date("31 February 2024")
+    ('2019-11-18', None, None)
     """
+    found = []
     for form in _DATE_FORMS:
         for m in form.finditer(text):
             g = m.groupdict()
             month = _MONTHS[g["mon"].lower()] if g.get("mon") else int(g["m"])
             day, year = int(g["d"]), int(g["y"])
-            if 1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100:
-                return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
+            if 1 <= month <= 12 and 1900 <= year <= 2100 and 1 <= day <= calendar.monthrange(year, month)[1]:
+                found.append((m.start(), f"{year:04d}-{month:02d}-{day:02d}"))
+                break
+    return min(found)[1] if found else None
 
 
 def field_value(name: str, raw: str) -> str | None:

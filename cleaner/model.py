@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +55,7 @@ def _shape(text: str) -> tuple[float, float, float, float, float]:
 
 
 def vectors(doc: Document, feats: list[Features], span: tuple[int, int] | None,
-            tails: list[int]) -> list[list[float] | None]:
+            tails: Iterable[int]) -> list[list[float] | None]:
     """One feature vector per line still undecided (None for lines a stage already decided).
 
     Without an article region (a page with no prose: a table, a list of results) the features have
@@ -68,7 +69,7 @@ def vectors(doc: Document, feats: list[Features], span: tuple[int, int] | None,
     region_open_start, region_open_end = bisect.bisect_left(open_idx, start), bisect.bisect_left(open_idx, end)
     title_idx = next((i for i, ln in enumerate(doc.lines)
                       if ln.decision and ln.decision.field == "title"), -1)
-    first_tail = min(tails) if tails else n
+    first_tail = min(tails, default=n)
     prose_words = [f.words if f.prose else 0 for f in feats]
     total_prose = sum(prose_words[i] for i in open_idx) or 1
     words = [f.words for f in feats]
@@ -135,7 +136,7 @@ def load(path: Path = MODEL_FILE) -> LineModel:
     return LineModel(tuple(data["weights"]), tuple(data["mean"]), tuple(data["scale"]), float(data["threshold"]))
 
 
-def classify(doc: Document, feats: list[Features], span: tuple[int, int] | None, tails: list[int],
+def classify(doc: Document, feats: list[Features], span: tuple[int, int] | None, tails: Iterable[int],
              model: LineModel | None = None) -> None:
     """Drop the undecided lines the model judges to be boilerplate."""
     model = model or load()

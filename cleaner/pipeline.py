@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import heuristics, metadata, model
-from .document import Document, Line
+from .document import Decision, Document, Line
 from .features import Features, features
 from .language import detect, iso
 from .normalize import split_physical_lines
@@ -27,10 +27,10 @@ def build(text: str, source: str = "<text>") -> Document:
     return Document(source=source, lines=repair(unified, iso(language)), original=unified, language=language)
 
 
-def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[list[int], set[int]]:
-    """Mark every line a rule matches; return the indices of tail and end headings (for
-    `cut_tails` and the line model) and, among them, the end headings."""
-    tails: list[int] = []
+def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[dict[int, str], set[int]]:
+    """Mark every line a rule matches; return the tail and end headings (line index -> rule id,
+    for `cut_tails` and the line model) and, among them, the end headings."""
+    tails: dict[int, str] = {}
     ends: set[int] = set()
     for i, line in enumerate(doc.lines):
         hit = rules.match(line.text)
@@ -44,7 +44,7 @@ def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[l
         if rule.kind == "credit":
             heuristics.caption_before_credit(doc, feats, i)
         elif rule.kind in ("tail", "end"):
-            tails.append(i)
+            tails[i] = rule.id
             if rule.kind == "end":
                 ends.add(i)
     return tails, ends
@@ -60,7 +60,7 @@ class Prepared:
 
     feats: list[Features]
     span: tuple[int, int] | None
-    tails: list[int]
+    tails: dict[int, str]
 
 
 def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
@@ -103,11 +103,11 @@ def _one_pass(doc: Document, rules: RuleSet, profile: str) -> None:
     heuristics.safety_net(doc, prep.feats)
 
 
-def settle(doc: Document, rounds: int = SETTLE_ROUNDS) -> None:
+def settle(doc: Document) -> None:
     """Clean the kept lines as a document of their own, and carry what that removes or lifts back
     to the original lines, until a round decides nothing (the context of a line changes once
     junk around it is gone, so one pass is not always a fixed point)."""
-    for _ in range(rounds):
+    for _ in range(SETTLE_ROUNDS):
         kept = doc.kept()
         if len(kept) < 2:
             return
@@ -121,6 +121,9 @@ def settle(doc: Document, rounds: int = SETTLE_ROUNDS) -> None:
         if not decided or len(decided) == len(kept):
             return
         for line, new in decided:
-            line.decision = new.decision
+            d = new.decision
+            if d.action == "field" and d.field in doc.metadata:  # a second title: removed, not lifted
+                d = Decision("drop", d.by)
+            line.decision = d
         for name, value in again.metadata.items():
             doc.metadata.setdefault(name, value)

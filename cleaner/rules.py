@@ -290,8 +290,10 @@ class RuleSet:
         return next((r for r in self.all_rules if r.id == rule_id), None)
 
     def match(self, text: str) -> tuple[Rule, regex.Match] | None:
-        """The first rule (fields, credits, tails, drops in that order) that applies to `text`.
-        Raises `RuleTimeout` when a rule takes too long (see `timeout`)."""
+        """The rule that applies to `text`, with its match: first the rules anchored at the start
+        (``^``), in kind order (fields, credits, ends, tails, drops); else the leftmost match of
+        the other rules; when that rule is limited by ``max_words`` and does not apply, the first
+        rule in kind order that does. Raises `RuleTimeout` when a rule takes too long."""
         try:
             return self._match(text)
         except TimeoutError:

@@ -142,7 +142,7 @@ def soft_wrap_width(lines: list[str]) -> int | None:
     if len(followed) < 5 or len(followed) < 0.3 * sum(1 for ln in lines if ln.strip()):
         return None
     widths = Counter(min(n, 200) for n in followed)
-    width = max(n for n in widths if n <= 200)
+    width = max(widths)
     if not 30 <= width <= 160:
         return None
     filled = sum(c for n, c in widths.items() if n >= 0.7 * width)
