@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from . import Cleaner, Result, render
+from .html import decode as decode_html
+from .html import is_html
 from .read import NotText, decode
 from .rules import RuleTimeout
 from .stats import Counts, removal_counts
@@ -145,15 +147,17 @@ def too_big(data: bytes, max_bytes: int | None) -> bytes:
 
 
 def clean_input(cleaner: Cleaner, item: Input, data: bytes) -> Result:
-    """Clean the bytes of one input; raise InputError for input that is not a text document."""
+    """Clean the bytes of one input; raise InputError for input that is not a text document.
+    HTML is decoded as a browser would (its declared charset counts), other text by detection."""
+    html = is_html(data, item.name)
     try:
-        text = decode(data)
+        text = decode_html(data) if html else decode(data)
     except NotText as e:
         raise InputError(str(e)) from None
     if not text.strip():
         raise InputError("empty input (no text)")
     try:
-        return cleaner.clean(text, source=item.name)
+        return cleaner.clean(text, source=item.name, html=html)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
 

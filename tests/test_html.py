@@ -134,3 +134,14 @@ def test_xml_declaration_and_empty_pages_do_not_stop_the_html_path():
 def test_deeply_nested_page_keeps_its_text(depth):
     page = "<html><body>" + "<div>" * depth + "<p>The article text, officials said on Monday.</p>" * 5 + "</body></html>"
     assert "officials said on Monday" in clean(page, source="deep.html").text
+
+
+def test_cli_honours_the_declared_charset_of_an_html_file(tmp_path):
+    from conftest import run_cli
+
+    sentence = "Правительство объявило о новых мерах поддержки экономики в понедельник, сообщили чиновники."
+    page = tmp_path / "ru.html"
+    page.write_bytes(b'<html><head><meta charset="windows-1251"></head><body><p>' + sentence.encode("cp1251")
+                     + b"</p></body></html>")
+    res = run_cli("clean", page)
+    assert res.exit_code == 0 and sentence in res.output
