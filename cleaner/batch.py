@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, BinaryIO, TypeVar
 from . import Cleaner, Result, render
 from .html import decode as decode_html
 from .html import is_html
-from .read import NotText, decode
+from .read import HTML_SUFFIXES, NotText, decode
 from .rules import RuleTimeout
 from .stats import Counts, removal_counts
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-SUFFIXES = (".txt", ".html", ".htm")
+SUFFIXES = (".txt", *HTML_SUFFIXES)
 STDIN = "-"
 _GLOB_CHARS = frozenset("*?[")
 CHUNK = 8  # documents sent to a worker at a time

@@ -23,6 +23,10 @@ from .jsonl import CompressionError, Fields, clean_line, line_crashed, open_outp
 from .stats import RemovalStats
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
+                            help="Extra rule file or folder (repeatable).")
+DISABLE_OPTION = click.option("--disable", multiple=True,
+                              help="Switch off a rule id or a group such as 'caption' (repeatable).")
 
 
 def error(msg: str) -> None:
@@ -207,9 +211,8 @@ def _stop_if_terminated() -> None:
                    "the original with every removed line marked by the id that removed it (NAME.explain.txt).")
 @click.option("--explain", is_flag=True, help="Short for --format explain.")
 @click.option("--with-metadata", is_flag=True, help="Text output starts with a title/author/date header.")
-@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
-              help="Extra rule file or folder (repeatable).")
-@click.option("--disable", multiple=True, help="Switch off a rule id or a group such as 'caption' (repeatable).")
+@RULES_OPTION
+@DISABLE_OPTION
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs); the output is the same for any number.")
 @click.option("--files-from", metavar="LIST", help="Also clean the inputs named in LIST, one per line ('-': stdin).")

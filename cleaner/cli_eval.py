@@ -17,13 +17,12 @@ from pathlib import Path
 import click
 
 from . import Cleaner
-from .batch import Input, InputError, clean_input, read_input
+from .batch import SUFFIXES, Input, InputError, clean_input, read_input
+from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
 from .evaluate import DocScore, score_doc, summarize, worst, worst_table
 from .read import NotText, decode
 
-CONTEXT = {"help_option_names": ["-h", "--help"]}
 TRUTH_FILE = "truth.txt"
-INPUT_SUFFIXES = (".txt", ".html", ".htm")
 
 # A source of predictions: the text for a document name, or None when there is none.
 Predictor = Callable[[str], str | None]
@@ -72,7 +71,7 @@ def cleaned_on_the_fly(cleaner: Cleaner, input_dir: Path, input_file: str | None
     """Predictions made by cleaning INPUT/<name>.txt (.html, .htm), or INPUT/<name>/FILE."""
     def predict(name: str) -> str | None:
         candidates = ([input_dir / name / input_file] if input_file else
-                      [input_dir / f"{name}{suffix}" for suffix in INPUT_SUFFIXES])
+                      [input_dir / f"{name}{suffix}" for suffix in SUFFIXES])
         found = [p for p in candidates if p.is_file()]
         if not found:
             return None
@@ -118,9 +117,8 @@ def summary_text(scores: dict[str, DocScore], missing: int, failed: int, n_worst
               help="How many of the worst documents (lowest F1) to list.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: the summary, every document's figures, the worst, missing and failed documents.")
-@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
-              help="With --input: extra rule file or folder (repeatable).")
-@click.option("--disable", multiple=True, help="With --input: switch off a rule id or group (repeatable).")
+@RULES_OPTION
+@DISABLE_OPTION
 def evaluate(pred_dir: Path | None, truth_dir: Path, input_dir: Path | None, input_file: str | None,
              n_worst: int, fmt: str, rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
     """Score PRED_DIR/<name>.txt against --truth with the benchmark's token-shingle metric.
@@ -129,7 +127,6 @@ def evaluate(pred_dir: Path | None, truth_dir: Path, input_dir: Path | None, inp
     worst documents. A missing prediction counts as an empty output. A file that cannot be read or
     cleaned is reported on stderr (a failed prediction is scored as empty) and the exit code is 1.
     """
-    from .cli import error, make_cleaner  # here, not at the top: cli.py imports this module
 
     if (pred_dir is None) == (input_dir is None):
         raise click.UsageError("give either PRED_DIR or --input DIR")

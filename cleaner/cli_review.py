@@ -15,15 +15,9 @@ import click
 from . import RuleError, review
 from .batch import (InputError, clean_input, find_inputs, output_path, read_input, render_result,
                     write_atomic)
-from .cli import CONTEXT, error, make_cleaner
+from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
 from .read import decode, looks_like_html
 from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files
-
-RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
-                            help="Extra rule file or folder (repeatable).")
-DISABLE_OPTION = click.option("--disable", multiple=True,
-                              help="Switch off a rule id or a group such as 'caption' (repeatable).")
-
 
 @click.command(context_settings=CONTEXT)
 @click.argument("source", metavar="INPUT")

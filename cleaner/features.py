@@ -12,10 +12,9 @@ from functools import lru_cache
 import regex
 
 from .document import Line
-from .language import is_cjk, stoplist
+from .language import CJK_CLASS, WORD, is_cjk, stoplist
 
-_WORD = regex.compile(r"\w+")
-_CJK_CHAR = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_CJK_CHAR = regex.compile(CJK_CLASS)
 _TERMINAL = regex.compile(r"""[.!?…。！？][\s"'”’»」』)\]]*$""")
 _LINKY = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|\s[|»›]\s|^[|»›]|\s[|»›]$")
 _INLINE_BULLET = regex.compile(r"\s[*+•·▪|o]\s(?=\p{Lu}|\d)")
@@ -55,7 +54,7 @@ class Features:
 def line_features(text: str, language: str | None) -> Features:
     """Features of one line of text in `language` (a jusText stoplist name); cached, since the same
     lines come back in every settling round and menus repeat across the pages of a site."""
-    tokens = _WORD.findall(text)
+    tokens = WORD.findall(text)
     cjk_chars = len(_CJK_CHAR.findall(text)) if is_cjk(language) else 0
     if cjk_chars:
         words = cjk_chars // 2 + sum(1 for t in tokens if not _CJK_CHAR.search(t))

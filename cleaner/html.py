@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .document import Document
+from .language import WORD
 from .pipeline import build
 from .read import decode as decode_text, looks_like_html
 
@@ -34,7 +35,6 @@ TRUNCATED_CONFIRMED = 0.7  # ...when at least this share of its words is confirm
 META_FIELDS = ("title", "author", "date", "sitename", "url")
 SNIFF_BYTES = 4096
 
-_WORD = regex.compile(r"\w+")
 _INVISIBLE_BLOCK = regex.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", regex.I | regex.S)
 _TAG = regex.compile(r"<[^>]*>")
 _XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses str input that declares an encoding
@@ -222,7 +222,7 @@ def _stripped_text(html: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    return WORD.findall(text)
 
 
 def _grams(words: list[str]) -> set[tuple[str, ...]]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import regex
 
 WORD = regex.compile(r"\w+")
+CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}]"  # the scripts written without spaces between words
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _HANGUL = regex.compile(r"\p{Hangul}")

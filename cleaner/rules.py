@@ -37,6 +37,8 @@ from pathlib import Path
 
 import regex
 
+from .language import WORD
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -52,7 +54,6 @@ TIMEOUT = 1.0
 TIMEOUT_PER_CHAR = 10e-6
 PROBE_TIMEOUT = 0.1  # seconds a search over one load-time probe may take: 20 times a healthy rule
 PROBE_CHARS = 5000  # length of a probe: long enough for quadratic backtracking to show
-_WORDS = regex.compile(r"\w+")
 _NAMED_GROUP = regex.compile(r"\(\?P<\w+>")
 
 
@@ -91,7 +92,7 @@ class Rule:
     def applies(self, text: str, words: int | None = None) -> regex.Match | None:
         """The match of this rule on `text` (None when it does not apply)."""
         if self.max_words is not None:
-            if (words if words is not None else len(_WORDS.findall(text))) > self.max_words:
+            if (words if words is not None else len(WORD.findall(text))) > self.max_words:
                 return None
         return self.compiled.search(text, timeout=timeout(text))
 
@@ -306,7 +307,7 @@ class RuleSet:
         rule = self._at_start.first_at_start(text) or _leftmost(self._unanchored, text)
         if rule is None:
             return None
-        words = len(_WORDS.findall(text))
+        words = len(WORD.findall(text))
         own = rule.applies(text, words)
         if own is not None:
             return rule, own

@@ -28,6 +28,7 @@ from functools import lru_cache
 import regex
 
 from .document import Join, Line
+from .language import CJK_CLASS
 from .normalize import normalize_line
 
 _TERMINAL = regex.compile(r"[.!?…:;。！？」』”\"')\]]\s*$")
@@ -35,8 +36,8 @@ _LAST_WORD = regex.compile(r"(\w+)$")
 _FIRST_WORD = regex.compile(r"^(\w+)")
 _HYPHEN_END = regex.compile(r"(\p{L}+)-$")
 _LOWER_START = regex.compile(r"^\p{Ll}")
-_CJK_END = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]$")
-_CJK_START = regex.compile(r"^[\p{Han}\p{Hiragana}\p{Katakana}]")
+_CJK_END = regex.compile(CJK_CLASS + "$")
+_CJK_START = regex.compile("^" + CJK_CLASS)
 MIN_CONTINUED_CHARS = 40  # a shorter line followed by a lower-case one is a list, not a cut sentence
 _CHUNK_WIDTHS = (1024, 2048, 4096, 8192, 512, 1000, 2000, 4000)
 
