@@ -25,9 +25,9 @@ from datatrove.utils.logging import logger
 from datatrove.utils.typeshelper import StatHints
 
 from . import Cleaner
+from .render import CORE_FIELDS
 from .stats import removal_counts
 
-FIELDS = ("title", "author", "date")
 
 
 class CleanerStep(PipelineStep):
@@ -62,7 +62,7 @@ class CleanerStep(PipelineStep):
                     yield doc
                     continue
             doc.text = result.text
-            for name in FIELDS:
+            for name in CORE_FIELDS:
                 doc.metadata[self.prefix + name] = getattr(result, name)
             doc.metadata[self.prefix + "language"] = result.document.language
             for rule_id, (lines, chars) in removal_counts(result.document).items():

@@ -21,6 +21,7 @@ import regex
 
 from .document import Document
 from .language import WORD
+from .render import FIELDS
 from .pipeline import build
 from .read import decode as decode_text, looks_like_html
 
@@ -32,7 +33,6 @@ CONFIRM_SHARE = 0.5       # a line is confirmed when this share of its trigrams 
 LEAD_PROSE_WORDS = 25     # an unconfirmed first line this long is the lede, not a headline or a kicker
 TRUNCATED_SHARE = 0.5     # trafilatura's text shorter than this share of readability's was cut short...
 TRUNCATED_CONFIRMED = 0.7  # ...when at least this share of its words is confirmed by readability
-META_FIELDS = ("title", "author", "date", "sitename", "url")
 SNIFF_BYTES = 4096
 
 _INVISIBLE_BLOCK = regex.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", regex.I | regex.S)
@@ -170,7 +170,7 @@ def _trafilatura(tree) -> tuple[str, dict[str, str]]:
         text = (recall.text or "") if recall is not None else ""
     if doc is None:
         doc = extract_metadata(tree)
-    metadata = {name: str(getattr(doc, name)) for name in META_FIELDS if getattr(doc, name, None)}
+    metadata = {name: str(getattr(doc, name)) for name in FIELDS if getattr(doc, name, None)}
     return _paragraphs(text), metadata
 
 

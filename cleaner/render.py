@@ -10,7 +10,9 @@ from typing import Any
 
 from .document import Document
 
-FIELDS = ("title", "author", "date", "modified", "sitename", "url")
+CORE_FIELDS = ("title", "author", "date")  # always in a record, null when unknown
+EXTRA_FIELDS = ("modified", "sitename", "url")  # in a record only when known
+FIELDS = CORE_FIELDS + EXTRA_FIELDS
 
 
 def body(doc: Document) -> str:
@@ -46,8 +48,8 @@ def with_metadata(doc: Document, text: str) -> str:
 def record(doc: Document, text: str) -> dict[str, Any]:
     """The JSON record of one document."""
     rec: dict[str, Any] = {"source": doc.source}
-    rec.update({k: doc.metadata.get(k) for k in FIELDS[:3]})
-    rec.update({k: doc.metadata[k] for k in FIELDS[3:] if doc.metadata.get(k)})
+    rec.update({k: doc.metadata.get(k) for k in CORE_FIELDS})
+    rec.update({k: doc.metadata[k] for k in EXTRA_FIELDS if doc.metadata.get(k)})
     rec.update({"language": doc.language, "text": text, "removed": removed(doc), "joins": joins(doc),
                 "warnings": list(doc.warnings)})
     return rec
