@@ -50,7 +50,8 @@ class Result:
         return list(self.document.warnings)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON record: source, title, author, date, text, removed, joins, warnings."""
+        """The JSON record: source, title, author, date (and modified, sitename, url when known),
+        language, text, removed, joins, warnings."""
         return render.record(self.document, self.text)
 
 

@@ -16,7 +16,7 @@ from . import RuleError, review
 from .batch import (InputError, clean_input, find_inputs, output_path, read_input, render_result,
                     write_atomic)
 from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
-from .read import decode, looks_like_html
+from .html import is_html
 from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files
 
 @click.command(context_settings=CONTEXT)
@@ -52,7 +52,7 @@ def diff(source: str, color: str, unified: bool, fmt: str, rules: tuple[str, ...
         return
     styled, echo_color = color != "never", {"always": True, "never": False}.get(color)
     if unified:
-        label = "extracted text" if looks_like_html(decode(data), item.name) else "original"
+        label = "extracted text" if is_html(data, item.name) else "original"
         click.echo(review.unified_review(doc, cleaned, label, styled), nl=False, color=echo_color)
     else:
         click.echo(review.annotated(doc, styled), nl=False, color=echo_color)

@@ -164,11 +164,12 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
         return Outcome(line.source, error=_with_id(f"internal error: {type(e).__name__}: {e}", obj, fields),
                        line=line.number)
     counts = removal_counts(result.document)
-    record = render.record(result.document, result.text)
-    meta = {k: v for k, v in record.items() if k not in ("source", "text")}
-    if not fields.full:
-        meta.pop("joins")
-        meta["removed"] = {k: n for k, (n, _) in sorted(counts.items())}
+    doc = result.document
+    if fields.full:
+        meta = {k: v for k, v in render.record(doc, result.text).items() if k not in ("source", "text")}
+    else:
+        meta = {**render.fields(doc), "language": doc.language, "warnings": list(doc.warnings),
+                "removed": {k: n for k, (n, _) in sorted(counts.items())}}
     obj[fields.output or fields.text] = result.text
     obj[fields.metadata] = meta
     return Outcome(line.source, json.dumps(obj, ensure_ascii=False) + "\n", counts=counts, line=line.number)

@@ -80,7 +80,7 @@ def is_headline(line: Line, feats: Features) -> bool:
 
 
 def find_title(doc: Document, feats: list[Features], body_start: int | None) -> None:
-    """Lift the headline into the `title` field and drop its other copies from the body.
+    """Lift the headline into the `title` field, and its other copies in the body too (id `meta.title`).
 
     The title is the last headline-like line still kept among the lines before the article body
     starts (`body_start`, an index into `doc.lines`; nav words before the headline are short).

@@ -45,11 +45,17 @@ def with_metadata(doc: Document, text: str) -> str:
     return "\n".join(header) + "\n" + text
 
 
+def fields(doc: Document) -> dict[str, Any]:
+    """The metadata fields of a record: the core ones always (None when unknown), the others when known."""
+    out: dict[str, Any] = {k: doc.metadata.get(k) for k in CORE_FIELDS}
+    out.update({k: doc.metadata[k] for k in EXTRA_FIELDS if doc.metadata.get(k)})
+    return out
+
+
 def record(doc: Document, text: str) -> dict[str, Any]:
     """The JSON record of one document."""
     rec: dict[str, Any] = {"source": doc.source}
-    rec.update({k: doc.metadata.get(k) for k in CORE_FIELDS})
-    rec.update({k: doc.metadata[k] for k in EXTRA_FIELDS if doc.metadata.get(k)})
+    rec.update(fields(doc))
     rec.update({"language": doc.language, "text": text, "removed": removed(doc), "joins": joins(doc),
                 "warnings": list(doc.warnings)})
     return rec
