@@ -74,8 +74,9 @@ def collect_fields(doc: Document) -> None:
 
 
 def is_headline(line: Line, feats: Features) -> bool:
-    """A line that reads like a headline: a few words with letters, no sentence punctuation at its end."""
-    return (3 <= feats.words <= 30 and not _TITLE_END.search(line.text)
+    """A line that reads like a headline: a few words with letters, no sentence punctuation at its
+    end, no menu separators (a breadcrumb "News » World » Story" is not the headline)."""
+    return (3 <= feats.words <= 30 and not feats.linky and not _TITLE_END.search(line.text)
             and not line.text.startswith(("-", "•", "*")) and bool(_LETTER.search(line.text)))
 
 
