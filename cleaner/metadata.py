@@ -30,6 +30,10 @@ _DATE_FORMS = [
 ]
 _TITLE_END = regex.compile(r"[.:;,。．]$")
 _LETTER = regex.compile(r"\p{L}")
+_NOT_TITLE = regex.compile(r"^\W*by\s|@\w|\d{1,2}:\d\d", regex.I)  # bylines, handles, times
+TITLE_LOOKBACK = 12  # kept lines before the body searched for the headline
+TITLE_FULL_WORDS = 12  # a headline this long is full; longer ones score no higher
+TITLE_DISTANCE_COST = 1.0  # each kept line between a candidate and the body costs this many words
 
 
 @lru_cache(maxsize=1 << 14)
@@ -80,6 +84,25 @@ def is_headline(line: Line, feats: Features) -> bool:
             and not line.text.startswith(("-", "•", "*")) and bool(_LETTER.search(line.text)))
 
 
+def _best_headline(doc: Document, feats: list[Features], body_start: int) -> str | None:
+    """The headline among the kept lines just before the body: a headline-like line that holds no
+    date, byline or handle (those sit between headline and body), the fullest of the nearest ones."""
+    best, best_score = None, float("-inf")
+    seen = 0
+    for i in range(min(body_start, len(doc.lines)) - 1, -1, -1):
+        line = doc.lines[i]
+        if not line.kept:
+            continue
+        seen += 1
+        if seen > TITLE_LOOKBACK:
+            break
+        if is_headline(line, feats[i]) and not _NOT_TITLE.search(line.text) and parse_date(line.text) is None:
+            score = min(feats[i].words, TITLE_FULL_WORDS) - TITLE_DISTANCE_COST * seen
+            if score > best_score:
+                best, best_score = line.text, score
+    return best
+
+
 def find_title(doc: Document, feats: list[Features], body_start: int | None) -> None:
     """Lift the headline into the `title` field, and its other copies in the body too (id `meta.title`).
 
@@ -92,9 +115,7 @@ def find_title(doc: Document, feats: list[Features], body_start: int | None) -> 
     elif body_start is None:
         return
     else:
-        candidates = range(min(body_start, len(doc.lines)) - 1, max(-1, body_start - 25), -1)
-        title = next((doc.lines[i].text for i in candidates
-                      if doc.lines[i].kept and is_headline(doc.lines[i], feats[i])), None)
+        title = _best_headline(doc, feats, body_start)
         if title is None:
             return
         doc.metadata["title"] = title
