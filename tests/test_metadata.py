@@ -45,3 +45,15 @@ def test_title_after_junk_and_not_repeated():
 def test_date_field_and_published_item():
     r = clean(f"A headline for the talks\n- Published Date: 07:38 | 29 October 2024\n{BODY}")
     assert r.date == "2024-10-29" and "Published" not in r.text
+
+
+def test_title_is_the_headline_not_the_dateline_or_byline_below_it():
+    r = clean(f"World\n\nBusiness\n\nLeaders agree to keep talking about trade\n\nBy Jane Doe @janedoe\n\n"
+              f"Nov 18, 2019 at 9:24 pm ET\n\n{BODY}")
+    assert r.title == "Leaders agree to keep talking about trade"
+    assert r.date == "2019-11-18"
+
+
+def test_a_breadcrumb_is_not_the_title():
+    r = clean(f"News » World » Asia\n\nLeaders agree to keep talking about trade\n\n{BODY}")
+    assert r.title == "Leaders agree to keep talking about trade"
