@@ -14,6 +14,7 @@ import regex
 
 from .document import Document, Line
 from .features import Features
+from .language import WORD
 from .normalize import comparison_key
 
 _MONTHS = {m: i for i, names in enumerate((
@@ -31,6 +32,7 @@ _DATE_FORMS = [
 _TITLE_END = regex.compile(r"[.:;,。．]$")
 _LETTER = regex.compile(r"\p{L}")
 _NOT_TITLE = regex.compile(r"^\W*by\s|@\w|\d{1,2}:\d\d", regex.I)  # bylines, handles, times
+DATELINE_MAX_WORDS = 14  # a longer line that holds a date is a sentence or a caption, not a dateline
 TITLE_LOOKBACK = 12  # kept lines before the body searched for the headline
 TITLE_FULL_WORDS = 12  # a headline this long is full; longer ones score no higher
 TITLE_DISTANCE_COST = 1.0  # each kept line between a candidate and the body costs this many words
@@ -101,6 +103,22 @@ def _best_headline(doc: Document, feats: list[Features], body_start: int) -> str
             if score > best_score:
                 best, best_score = line.text, score
     return best
+
+
+def guess_date(doc: Document, body_start: int) -> None:
+    """When no rule lifted a date, take the first one found among the lines just before the
+    article body (a dateline with more on it, "Nov 18, 2019 at 9:24 pm ET • 2 min read"); the
+    lines stay where they are."""
+    if any(ln.decision and ln.decision.field == "date" and field_value("date", ln.decision.value or "")
+           for ln in doc.lines):
+        return
+    for line in doc.lines[max(0, body_start - TITLE_LOOKBACK):body_start]:
+        if len(WORD.findall(line.text)) > DATELINE_MAX_WORDS:  # a sentence or a caption, not a dateline
+            continue
+        date = parse_date(line.text)
+        if date:
+            doc.metadata.setdefault("date", date)
+            return
 
 
 def find_title(doc: Document, feats: list[Features], body_start: int | None) -> None:

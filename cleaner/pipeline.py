@@ -73,6 +73,8 @@ def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
     if profile == "text":
         core = heuristics.article_region(doc, feats)
         metadata.find_title(doc, feats, core[0] if core else None)
+        if core:
+            metadata.guess_date(doc, core[0])
     else:  # the page's metadata gave the title: only its copies in the body go
         core = None
         metadata.find_title(doc, feats, 0)

@@ -57,3 +57,14 @@ def test_title_is_the_headline_not_the_dateline_or_byline_below_it():
 def test_a_breadcrumb_is_not_the_title():
     r = clean(f"News » World » Asia\n\nLeaders agree to keep talking about trade\n\n{BODY}")
     assert r.title == "Leaders agree to keep talking about trade"
+
+
+def test_date_from_a_dateline_with_more_on_it():
+    r = clean(f"Leaders agree to keep talking about trade\n\nNov 18, 2019 at 9:24 pm ET • 2 min read\n\n{BODY}")
+    assert r.date == "2019-11-18"
+
+
+def test_no_date_guessed_from_a_caption_sentence():
+    caption = "(FILES) A man walks past a newspaper displayed on a street in Seoul on 21 October 2024, with coverage."
+    r = clean(f"Leaders agree to keep talking about trade\n\n{caption}\n\n{BODY}")
+    assert r.date is None
