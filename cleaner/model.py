@@ -14,7 +14,7 @@ import bisect
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -117,13 +117,23 @@ def vectors(doc: Document, feats: list[Features], span: tuple[int, int] | None,
 
 @dataclass(frozen=True)
 class LineModel:
+    """Logistic weights over standardised features ((x - mean) / scale), and the drop threshold."""
+
     weights: tuple[float, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     threshold: float
+    _raw: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    _offset: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # the standardisation folded into the weights once: z = offset + sum(raw_weight * x)
+        raw = tuple(w / s for w, s in zip(self.weights, self.scale))
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_offset", -sum(r * m for r, m in zip(raw, self.mean)))
 
     def probability(self, vec: list[float]) -> float:
-        z = sum(w * (x - m) / s for w, x, m, s in zip(self.weights, vec, self.mean, self.scale))
+        z = self._offset + sum(r * x for r, x in zip(self._raw, vec))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
