@@ -45,11 +45,19 @@ def test_a_plain_short_list_is_not_metadata():
         assert by(r, item) != "heuristic.meta-list"
 
 
-def test_tail_heading_cuts_a_list_of_other_stories():
-    teasers = "\n\n".join(f"Another story headline number {i} about something" for i in range(6))
-    r = clean(f"{P1}\n\n{P2}\n\n{P3}\n\nLatest News\n\n{teasers}")
+TEASERS = "\n\n".join(f"Another story headline number {i} about something" for i in range(6))
+COMMENTS = "\n\n".join(f"Great post, thank you. I tried this at home with my family and it worked much better "
+                       f"than I expected, number {i} of many happy readers here." for i in range(8))
+
+
+@pytest.mark.parametrize("heading, after, rule_id", [
+    ("Latest News", TEASERS, "tail.latest"),  # a tail heading followed by a list of other stories
+    ("6 thoughts on “Leaders agree to keep talking”", COMMENTS, "end.comments"),  # comments, however long
+])
+def test_heading_cuts_what_follows_the_article(heading, after, rule_id):
+    r = clean(f"{P1}\n\n{P2}\n\n{P3}\n\n{heading}\n\n{after}")
     assert r.text == f"{P1}\n\n{P2}\n\n{P3}"
-    assert {x["by"] for x in r.removed} == {"tail.latest"}
+    assert {x["by"] for x in r.removed} == {rule_id}
 
 
 def test_tail_heading_inside_the_article_does_not_cut_it():
@@ -120,14 +128,6 @@ def test_model_file_with_other_features_is_refused(tmp_path):
 @pytest.mark.parametrize("text", ["日本の首相は月曜日に\n記者会見を開いた。", "Leaders agree to keep talking", "一\na\t"])
 def test_a_document_of_one_line_is_never_emptied(text):
     assert clean(text).text.strip()
-
-
-def test_comment_section_ends_the_article_even_when_comments_are_long():
-    comments = "\n\n".join(f"Great post, thank you. I tried this at home with my family and it worked "
-                           f"much better than I expected, number {i} of many happy readers here." for i in range(8))
-    r = clean(f"{P1}\n\n{P2}\n\n{P3}\n\n6 thoughts on “Leaders agree to keep talking”\n\n{comments}")
-    assert r.text == f"{P1}\n\n{P2}\n\n{P3}"
-    assert {x["by"] for x in r.removed} == {"end.comments"}
 
 
 def test_comment_heading_before_the_article_does_not_cut_it():
