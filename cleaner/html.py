@@ -1,7 +1,11 @@
 """The HTML front door: bytes to text, two extractors, and their agreement on the article's edges.
 
-trafilatura (precision mode) extracts the article's text and metadata; readability-lxml extracts it
-a second, independent way. Lines at the start or end of trafilatura's text that readability does
+trafilatura (precision mode) extracts the article's text and metadata; a readability pass extracts
+it a second, independent way. That second opinion is first the readability pass trafilatura runs
+inside its own extraction anyway (captured, so it costs nothing); only when it disagrees with
+trafilatura's text (confirms less than half of its words: it found nothing, or another part of the
+page) does readability-lxml, which is slower but finds split articles, run on the whole page.
+Lines at the start or end of trafilatura's text that the second opinion does
 not also extract are dropped as ``html.unconfirmed`` (related-story lists, newsletter boxes, "about
 the company" blurbs, repeated headlines); lines inside the article are kept even when readability
 missed them (embedded posts, quotes). When trafilatura's text is a small part of readability's, it
@@ -15,6 +19,7 @@ plain-text cleaning starts fast. No function here does any I/O.
 from __future__ import annotations
 
 import codecs
+import threading
 from dataclasses import dataclass, field
 
 import regex
@@ -33,6 +38,7 @@ CONFIRM_SHARE = 0.5       # a line is confirmed when this share of its trigrams 
 LEAD_PROSE_WORDS = 25     # an unconfirmed first line this long is the lede, not a headline or a kicker
 TRUNCATED_SHARE = 0.5     # trafilatura's text shorter than this share of readability's was cut short...
 TRUNCATED_CONFIRMED = 0.7  # ...when at least this share of its words is confirmed by readability
+AGREED_SHARE = 0.5        # trafilatura's own readability pass is trusted when it confirms this share of the words
 SNIFF_BYTES = 4096
 
 _INVISIBLE_BLOCK = regex.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", regex.I | regex.S)
@@ -145,8 +151,8 @@ def extract(html: str) -> Page:
                                              parser=lxml.html.HTMLParser(huge_tree=True))
     except (ParserError, ValueError):
         return Page(html, extracted=False, warnings=[f"{FALLBACK_VISIBLE}: the page could not be parsed as HTML"])
-    text, metadata = _trafilatura(tree)
-    other = _readability(tree)
+    text, metadata, inner = _trafilatura(tree)
+    other = inner if inner and _confirmed_share(text, inner) >= AGREED_SHARE else _readability(tree)
     if not text and other:
         return Page(other, metadata, warnings=[f"{FALLBACK_READABILITY}: trafilatura found no article text"])
     if other and _truncated(text, other):
@@ -158,12 +164,38 @@ def extract(html: str) -> Page:
                 warnings=[f"{FALLBACK_VISIBLE}: neither extractor found an article; the page's visible text is cleaned"])
 
 
-def _trafilatura(tree) -> tuple[str, dict[str, str]]:
-    """trafilatura's text (precision mode, then recall mode) and its metadata fields."""
+_inner = threading.local()  # the result of trafilatura's readability pass, per thread
+
+
+def _capture_inner_readability() -> None:
+    """Wrap trafilatura's readability pass (``trafilatura.external.try_readability``, which its
+    extraction calls to compare its own result with) so its result is kept for `_trafilatura`.
+    The wrapper returns what it wraps, unchanged. If a trafilatura version no longer calls it,
+    nothing is captured and readability-lxml runs instead: slower, never wrong."""
+    import trafilatura.external as external
+
+    wrapped = external.try_readability
+    if getattr(wrapped, "captures", False):
+        return
+
+    def try_readability(tree):
+        _inner.element = wrapped(tree)
+        return _inner.element
+
+    try_readability.captures = True  # type: ignore[attr-defined]
+    external.try_readability = try_readability
+
+
+def _trafilatura(tree) -> tuple[str, dict[str, str], str]:
+    """trafilatura's text (precision mode, then recall mode), its metadata fields, and the text
+    its own readability pass found during the precision extraction (empty when none ran)."""
     from trafilatura import bare_extraction, extract_metadata
 
+    _capture_inner_readability()
     options = {"include_comments": False, "include_tables": True, "deduplicate": False}
+    _inner.element = None
     doc = bare_extraction(tree, favor_precision=True, with_metadata=True, **options)
+    inner = _inner.element
     text = (doc.text or "") if doc is not None else ""
     if not text.strip():
         recall = bare_extraction(tree, favor_recall=True, **options)
@@ -171,7 +203,7 @@ def _trafilatura(tree) -> tuple[str, dict[str, str]]:
     if doc is None:
         doc = extract_metadata(tree)
     metadata = {name: str(getattr(doc, name)) for name in FIELDS if getattr(doc, name, None)}
-    return _paragraphs(text), metadata
+    return _paragraphs(text), metadata, _block_text(inner) if inner is not None and len(inner) else ""
 
 
 def _paragraphs(text: str) -> str:
@@ -247,14 +279,20 @@ def _confirmed(line: str, grams: set[tuple[str, ...]]) -> bool | None:
     return sum(g in grams for g in own) >= CONFIRM_SHARE * len(own)
 
 
+def _confirmed_share(text: str, other: str) -> float:
+    """The share of the words of `text` on lines that `other` confirms (0 when `text` has no words)."""
+    grams = _all_grams(other)
+    lines = [(len(_words(ln)), _confirmed(ln, grams)) for ln in text.splitlines()]
+    total = sum(n for n, _ in lines)
+    return sum(n for n, ok in lines if ok) / total if total else 0.0
+
+
 def _truncated(text: str, other: str) -> bool:
     """trafilatura's `text` is a small part of readability's `other`, and readability holds most of it."""
     words, other_words = _words(text), _words(other)
     if len(words) >= TRUNCATED_SHARE * len(other_words):
         return False
-    grams = _all_grams(other)
-    confirmed = sum(len(_words(ln)) for ln in text.splitlines() if _confirmed(ln, grams))
-    return confirmed >= TRUNCATED_CONFIRMED * len(words)
+    return _confirmed_share(text, other) >= TRUNCATED_CONFIRMED
 
 
 def confirm_edges(doc: Document, other: str) -> None:
