@@ -147,7 +147,8 @@ def show_rule(rule_id: str, rules: tuple[str, ...], disable: tuple[str, ...]) ->
     fields = [("id", rule.id), ("kind", rule.kind), ("group", rule.group),
               ("state", "on" if rule in rs.rules else "off (--disable)"), ("file", rule.source),
               ("description", rule.description), ("pattern", rule.pattern), ("field", rule.field),
-              ("max_words", rule.max_words), ("case_sensitive", "true" if rule.case_sensitive else None)]
+              ("max_words", rule.max_words), ("case_sensitive", "true" if rule.case_sensitive else None),
+              ("contains", ", ".join(map(repr, rule.contains)) or None)]
     for name, value in fields:
         if value is not None:
             click.echo(f"{name + ':':<16}{value}")

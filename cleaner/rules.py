@@ -12,7 +12,9 @@ A rule file holds ``[[rule]]`` tables::
 
 Optional keys: ``field`` (for ``kind = "field"``: the metadata field; the pattern's named group
 ``value`` is the value), ``max_words`` (the rule only applies to lines of at most that many
-words), ``case_sensitive`` (default false).
+words), ``case_sensitive`` (default false), ``contains`` (a list of strings: the rule is only tried
+on lines that contain one of them, case-insensitively; every ``match`` example must contain one.
+A cheap test that spares a costly search on every line, for rules that can match anywhere).
 
 Kinds: ``drop`` removes the line; ``credit`` removes a photo credit and the caption line before
 it; ``tail`` is a heading that may start a junk section running to the end of the document (cut when
@@ -20,7 +22,8 @@ little prose follows it); ``end`` is a heading that ends the article (a comment 
 article prose came before it);
 ``field`` lifts the line into a metadata field. All rules of a set are compiled into one
 alternation tried at the start of a line, so matching costs one regex match whatever the number
-of rules, plus one search for each of the few rules not anchored with ``^``.
+of rules, plus one search for each of the few rules not anchored with ``^`` (skipped when the line
+has more words than their ``max_words`` or none of their ``contains`` strings).
 
 Hostile patterns: every search runs with a `timeout` linear in the line's length. A user rule
 that backtracks catastrophically on strings built from its own examples (`probes`) is refused
@@ -45,7 +48,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 KINDS = ("drop", "credit", "tail", "end", "field")
-_KEYS = {"id", "kind", "description", "pattern", "match", "no_match", "field", "max_words", "case_sensitive"}
+_KEYS = {"id", "kind", "description", "pattern", "match", "no_match", "field", "max_words", "case_sensitive",
+         "contains"}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 # A search that takes longer than TIMEOUT plus TIMEOUT_PER_CHAR for each character of the line
 # is a broken rule (catastrophic backtracking), not a long line: healthy rules need about 1 µs
@@ -83,6 +87,7 @@ class Rule:
     field: str | None = None
     max_words: int | None = None
     case_sensitive: bool = False
+    contains: tuple[str, ...] = ()
     compiled: regex.Pattern = dc_field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
     @property
@@ -91,10 +96,20 @@ class Rule:
 
     def applies(self, text: str, words: int | None = None) -> regex.Match | None:
         """The match of this rule on `text` (None when it does not apply)."""
-        if self.max_words is not None:
-            if (words if words is not None else len(WORD.findall(text))) > self.max_words:
-                return None
+        if not self.may_apply(text, len(WORD.findall(text)) if words is None else words):
+            return None
         return self.compiled.search(text, timeout=timeout(text))
+
+    def may_apply(self, text: str, words: int, lowered: str | None = None) -> bool:
+        """False when the rule cannot apply to `text` of `words` words without searching it:
+        too many words for ``max_words``, or none of its ``contains`` strings (`lowered` is
+        ``text.lower()`` when the caller has it)."""
+        if self.max_words is not None and words > self.max_words:
+            return False
+        if self.contains:
+            low = text.lower() if lowered is None else lowered
+            return any(c in low for c in self.contains)
+        return True
 
     def value(self, m: regex.Match) -> str:
         """The field value a match carries: the ``value`` group, else the whole match."""
@@ -145,12 +160,18 @@ def parse_rule(data: dict, source: str) -> Rule:
     case_sensitive = data.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise RuleError(f"{where}: 'case_sensitive' must be true or false")
+    contains = tuple(c.lower() for c in _check_str_list(where, "contains", data.get("contains", [])))
+    if any(not c for c in contains):
+        raise RuleError(f"{where}: 'contains' must not hold an empty string")
+    lacking = next((ex for ex in match if contains and not any(c in ex.lower() for c in contains)), None)
+    if lacking is not None:
+        raise RuleError(f"{where}: match example {lacking!r} contains none of the 'contains' strings")
     try:
         compiled = _compile(data["pattern"], case_sensitive)
     except regex.error as e:
         raise RuleError(f"{where}: bad pattern: {e}") from None
     return Rule(rid, kind, data["description"].strip(), data["pattern"], match, no_match, source,
-                fld, max_words, case_sensitive, compiled)
+                fld, max_words, case_sensitive, contains, compiled)
 
 
 def load_file(path: Path) -> list[Rule]:
@@ -235,13 +256,17 @@ class _Alternation:
         return next(r for r, g in zip(self.rules, self.groups) if m.start(g) >= 0)
 
 
-def _leftmost(rules: Sequence[Rule], text: str) -> Rule | None:
-    """The rule whose match starts leftmost in `text` (the earlier rule on a tie).
+def _leftmost(rules: Sequence[Rule], text: str, words: int) -> Rule | None:
+    """Of the `rules` that may apply to `text` (of `words` words), the one whose match starts
+    leftmost (the earlier rule on a tie).
 
     Searching rule by rule is faster than one alternation here: each search keeps the regex
     engine's own optimizations, which a large alternation tried at every position loses."""
     best, best_start = None, len(text) + 1
+    lowered = text.lower()
     for rule in rules:
+        if not rule.may_apply(text, words, lowered):
+            continue
         m = rule.compiled.search(text, timeout=timeout(text))
         if m is not None and m.start() < best_start:
             best, best_start = rule, m.start()
@@ -264,11 +289,12 @@ class RuleSet:
         )
         order = {k: i for i, k in enumerate(("field", "credit", "end", "tail", "drop"))}
         self._ordered = sorted(self.rules, key=lambda r: order[r.kind])
-        # The rule of the leftmost match of the alternation of all rules, found cheaply: all rules
-        # tried at the start of the line in one pattern, then only the rules not anchored with ^
-        # can match further on (see `match`).
-        self._at_start = _Alternation(self._ordered)
-        self._unanchored = tuple(r for r in self._ordered if not _anchored(r.pattern))
+        # The rule of the leftmost match of the alternation of all rules, found cheaply: the rules
+        # anchored with ^ tried at the start of the line in one pattern, then the others, which
+        # can match further on, one by one (rules with `contains` only on lines that contain it).
+        separate = [r for r in self._ordered if r.contains or not _anchored(r.pattern)]
+        self._at_start = _Alternation([r for r in self._ordered if r not in separate])
+        self._separate = tuple(separate)
 
     @classmethod
     def load(cls, extra: Iterable[Path] = (), disabled: Iterable[str] = (), defaults: bool = True) -> RuleSet:
@@ -304,10 +330,10 @@ class RuleSet:
                               "(catastrophic backtracking?)") from None
 
     def _match(self, text: str) -> tuple[Rule, regex.Match] | None:
-        rule = self._at_start.first_at_start(text) or _leftmost(self._unanchored, text)
+        words = len(WORD.findall(text))
+        rule = self._at_start.first_at_start(text) or _leftmost(self._separate, text, words)
         if rule is None:
             return None
-        words = len(WORD.findall(text))
         own = rule.applies(text, words)
         if own is not None:
             return rule, own

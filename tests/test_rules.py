@@ -58,6 +58,8 @@ def test_user_rule_file_loads_and_matches(tmp_path):
     (GOOD + "colour = 1\n", "unknown key(s) colour"),
     (GOOD + GOOD, "duplicate id"),
     ("[[rule]\nid=", "TOML syntax error"),
+    (GOOD + 'contains = ["other"]\n', "match example 'thing' contains none of the 'contains' strings"),
+    (GOOD + 'contains = [""]\n', "'contains' must not hold an empty string"),
 ])
 def test_broken_rule_files_are_refused_with_file_and_rule(tmp_path, text, message):
     p = write(tmp_path, text)
@@ -65,6 +67,22 @@ def test_broken_rule_files_are_refused_with_file_and_rule(tmp_path, text, messag
         RuleSet.load([p], defaults=False)
     assert message in str(e.value)
     assert str(p) in str(e.value)
+
+
+def test_contains_gates_a_rule_case_insensitively(tmp_path):
+    text = GOOD.replace("^thing$", "widget").replace('match = ["thing"]', 'match = ["a widget"]')
+    rs = RuleSet.load([write(tmp_path, text + 'contains = ["WIDGET"]\n')], defaults=False)
+    assert rs.match("The Widget broke")[0].id == "x.thing"
+    assert rs.match("The gadget broke") is None
+    gated = rs.get("x.thing")
+    assert gated.contains == ("widget",)
+    assert not gated.may_apply("a gadget", 2) and gated.may_apply("a WIDGET", 2)
+
+
+def test_rules_past_their_max_words_are_not_searched():
+    rule = next(r for r in RULES.rules if r.max_words)
+    assert rule.may_apply("word", 1)
+    assert not rule.may_apply("word " * (rule.max_words + 1), rule.max_words + 1)
 
 
 def test_field_rule_needs_field():
