@@ -1,7 +1,7 @@
 """Language guess from jusText's stoplists, and per-language word data (cached once per process).
 
-The language is the stoplist that covers the most words of the text (jusText ships one list per
-language); texts written mostly in CJK scripts are recognised by script, since they have no spaces.
+The language is the stoplist whose most frequent words cover the most words of the text (jusText
+ships one list per language, sorted by frequency); texts written mostly in CJK scripts are recognised by script, since they have no spaces.
 """
 
 from __future__ import annotations
@@ -32,38 +32,50 @@ ISO = {
 }
 
 
-@lru_cache(maxsize=1)
-def _stoplists() -> dict[str, frozenset[str]]:
-    """language -> its stoplist, in file-name order (Simple_English excluded).
+DETECTION_WORDS = 300  # the most frequent words of each stoplist that vote for its language
 
-    The lists are read from justext's package data without importing justext (and lxml with it).
-    """
+
+def _stoplist_folder() -> Path:
+    """jusText's stoplists folder, found without importing justext (and lxml with it)."""
     spec = importlib.util.find_spec("justext")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("the justext package (for its stoplists) is not installed")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "stoplists"
-    lists: dict[str, frozenset[str]] = {}
-    for path in sorted(folder.glob("*.txt")):
-        if path.stem != "Simple_English":
-            lines = path.read_text(encoding="utf-8").lower().splitlines()
-            lists[path.stem] = frozenset(map(str.strip, lines)) - {""}
-    return lists
+    return Path(next(iter(spec.submodule_search_locations))) / "stoplists"
+
+
+def _read_words(path: Path, limit: int | None = None) -> frozenset[str]:
+    """The words of one stoplist file (one per line, most frequent first), the first `limit` only if given."""
+    text = path.read_text(encoding="utf-8").lower()
+    lines = text.split("\n", limit)[:limit] if limit else text.split("\n")
+    return frozenset(w.strip() for w in lines) - {""}
 
 
 @lru_cache(maxsize=1)
-def _all_stopwords() -> frozenset[str]:
-    return frozenset().union(*_stoplists().values())
+def _detection_lists() -> dict[str, frozenset[str]]:
+    """language -> the first DETECTION_WORDS words of its stoplist, in file-name order (Simple_English
+    excluded). jusText's lists are sorted by frequency; their long tails (thousands of words in some
+    languages, English loanwords and names among them) would outvote the real language of a text."""
+    return {path.stem: _read_words(path, DETECTION_WORDS)
+            for path in sorted(_stoplist_folder().glob("*.txt")) if path.stem != "Simple_English"}
+
+
+@lru_cache(maxsize=1)
+def _detection_words() -> frozenset[str]:
+    return frozenset().union(*_detection_lists().values())
 
 
 @lru_cache(maxsize=1 << 16)
 def _languages_of(word: str) -> tuple[str, ...]:
-    """The languages whose stoplist has `word`, in file-name order (cached: stopwords are few)."""
-    return tuple(name for name, words in _stoplists().items() if word in words)
+    """The languages whose detection list has `word`, in file-name order (cached: stopwords are few)."""
+    return tuple(name for name, words in _detection_lists().items() if word in words)
 
 
+@lru_cache(maxsize=None)
 def stoplist(language: str | None) -> frozenset[str]:
-    """The stoplist of `language` (empty for languages jusText has none for)."""
-    return _stoplists().get(language or "", frozenset())
+    """The whole stoplist of `language` (empty for languages jusText has none for)."""
+    if language not in _detection_lists():
+        return frozenset()
+    return _read_words(_stoplist_folder() / f"{language}.txt")
 
 
 def detect(text: str, sample: int = 20000) -> str:
@@ -76,7 +88,7 @@ def detect(text: str, sample: int = 20000) -> str:
         if _HANGUL.search(text) and len(_HANGUL.findall(text)) > cjk / 2:
             return "Korean"
         return "Japanese" if _KANA.search(text) else "Chinese"
-    stopwords = _all_stopwords()
+    stopwords = _detection_words()
     counts: Counter[str] = Counter()
     for w, n in Counter(WORD.findall(text.lower())).items():  # words in order of first occurrence
         if w in stopwords:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from dataclasses import field as dc_field
+from functools import cached_property
 from pathlib import Path
 
 import regex
@@ -88,7 +88,12 @@ class Rule:
     max_words: int | None = None
     case_sensitive: bool = False
     contains: tuple[str, ...] = ()
-    compiled: regex.Pattern = dc_field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+
+    @cached_property
+    def compiled(self) -> regex.Pattern:
+        """The pattern, compiled on first use (the bundled rules are only ever matched as one
+        alternation, unless a line needs them one by one)."""
+        return _compile(self.pattern, self.case_sensitive)
 
     @property
     def group(self) -> str:
@@ -132,8 +137,9 @@ def _check_str_list(where: str, name: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse_rule(data: dict, source: str) -> Rule:
-    """Validate one ``[[rule]]`` table and compile its pattern."""
+def parse_rule(data: dict, source: str, check: bool = True) -> Rule:
+    """Validate one ``[[rule]]`` table; with `check`, compile its pattern to refuse a bad one now
+    (the bundled rules skip that at start-up: the tests compile them)."""
     rid = data.get("id")
     where = f"{source}: rule {rid!r}" if rid else f"{source}: rule without id"
     if not isinstance(rid, str) or not _ID.match(rid):
@@ -166,16 +172,18 @@ def parse_rule(data: dict, source: str) -> Rule:
     lacking = next((ex for ex in match if contains and not any(c in ex.lower() for c in contains)), None)
     if lacking is not None:
         raise RuleError(f"{where}: match example {lacking!r} contains none of the 'contains' strings")
-    try:
-        compiled = _compile(data["pattern"], case_sensitive)
-    except regex.error as e:
-        raise RuleError(f"{where}: bad pattern: {e}") from None
-    return Rule(rid, kind, data["description"].strip(), data["pattern"], match, no_match, source,
-                fld, max_words, case_sensitive, contains, compiled)
+    rule = Rule(rid, kind, data["description"].strip(), data["pattern"], match, no_match, source,
+                fld, max_words, case_sensitive, contains)
+    if check:
+        try:
+            rule.compiled
+        except regex.error as e:
+            raise RuleError(f"{where}: bad pattern: {e}") from None
+    return rule
 
 
-def load_file(path: Path) -> list[Rule]:
-    """All rules of one TOML file, validated."""
+def load_file(path: Path, check: bool = True) -> list[Rule]:
+    """All rules of one TOML file, validated (patterns compiled too with `check`)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
@@ -188,7 +196,7 @@ def load_file(path: Path) -> list[Rule]:
     tables = data.get("rule", [])
     if not isinstance(tables, list):
         raise RuleError(f"{path}: 'rule' must be an array of tables ([[rule]])")
-    return [parse_rule(t, str(path)) for t in tables]
+    return [parse_rule(t, str(path), check) for t in tables]
 
 
 def default_rules_dir() -> Path:
@@ -302,8 +310,9 @@ class RuleSet:
         user = rule_files(Path(p) for p in extra)
         rules: list[Rule] = []
         for f in (rule_files([default_rules_dir()]) if defaults else []) + user:
-            loaded = load_file(f)
-            if f in user:  # user rules are probed for catastrophic backtracking; the bundled ones by the tests
+            # user rules are compiled and probed for catastrophic backtracking now; the bundled ones by the tests
+            loaded = load_file(f, check=f in user)
+            if f in user:
                 slow = next(filter(None, map(too_slow, loaded)), None)
                 if slow:
                     raise RuleError(slow)
