@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -265,13 +266,15 @@ def _grams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
-def _all_grams(text: str) -> set[tuple[str, ...]]:
-    """Every word n-gram of `text` up to the trigram length, so short lines can be found too."""
+@lru_cache(maxsize=4)
+def _all_grams(text: str) -> frozenset[tuple[str, ...]]:
+    """Every word n-gram of `text` up to the trigram length, so short lines can be found too
+    (cached: the agreement test, the truncation test and the edge check read the same text)."""
     words = _words(text)
-    return {tuple(words[i:i + k]) for k in range(1, CONFIRM_GRAM + 1) for i in range(len(words) - k + 1)}
+    return frozenset(tuple(words[i:i + k]) for k in range(1, CONFIRM_GRAM + 1) for i in range(len(words) - k + 1))
 
 
-def _confirmed(line: str, grams: set[tuple[str, ...]]) -> bool | None:
+def _confirmed(line: str, grams: frozenset[tuple[str, ...]]) -> bool | None:
     """Whether readability's text (as `grams`) holds `line`; None for a line without words."""
     own = _grams(_words(line))
     if not own:
