@@ -25,9 +25,11 @@ alternation tried at the start of a line, so matching costs one regex match what
 of rules, plus one search for each of the few rules not anchored with ``^`` (skipped when the line
 has more words than their ``max_words`` or none of their ``contains`` strings).
 
-Hostile patterns: every search runs with a `timeout` linear in the line's length. A user rule
-that backtracks catastrophically on strings built from its own examples (`probes`) is refused
-when the rules load; a rule that times out on a real line raises `RuleTimeout`.
+Hostile patterns: every search with a user rule runs with a `timeout` linear in the line's length.
+A user rule that backtracks catastrophically on strings built from its own examples (`probes`) is
+refused when the rules load; a rule that times out on a real line raises `RuleTimeout`. The
+bundled rules pass the same probe in the tests and run without a timeout (setting one up costs
+more than most searches).
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ class Rule:
     max_words: int | None = None
     case_sensitive: bool = False
     contains: tuple[str, ...] = ()
+    timed: bool = True  # searched under a `timeout` (user rules)
 
     @cached_property
     def compiled(self) -> regex.Pattern:
@@ -103,7 +106,13 @@ class Rule:
         """The match of this rule on `text` (None when it does not apply)."""
         if not self.may_apply(text, len(WORD.findall(text)) if words is None else words):
             return None
-        return self.compiled.search(text, timeout=timeout(text))
+        return self.search(text)
+
+    def search(self, text: str) -> regex.Match | None:
+        """The pattern's first match in `text`, under a timeout if the rule is `timed`."""
+        if self.timed:
+            return self.compiled.search(text, timeout=timeout(text))
+        return self.compiled.search(text)
 
     def may_apply(self, text: str, words: int, lowered: str | None = None) -> bool:
         """False when the rule cannot apply to `text` of `words` words without searching it:
@@ -138,8 +147,9 @@ def _check_str_list(where: str, name: str, value: object) -> tuple[str, ...]:
 
 
 def parse_rule(data: dict, source: str, check: bool = True) -> Rule:
-    """Validate one ``[[rule]]`` table; with `check`, compile its pattern to refuse a bad one now
-    (the bundled rules skip that at start-up: the tests compile them)."""
+    """Validate one ``[[rule]]`` table; with `check` (user rules), compile its pattern to refuse a
+    bad one now and search with it under a timeout (the bundled rules skip both: the tests compile
+    and probe them)."""
     rid = data.get("id")
     where = f"{source}: rule {rid!r}" if rid else f"{source}: rule without id"
     if not isinstance(rid, str) or not _ID.match(rid):
@@ -173,7 +183,7 @@ def parse_rule(data: dict, source: str, check: bool = True) -> Rule:
     if lacking is not None:
         raise RuleError(f"{where}: match example {lacking!r} contains none of the 'contains' strings")
     rule = Rule(rid, kind, data["description"].strip(), data["pattern"], match, no_match, source,
-                fld, max_words, case_sensitive, contains)
+                fld, max_words, case_sensitive, contains, timed=check)
     if check:
         try:
             rule.compiled
@@ -254,11 +264,14 @@ class _Alternation:
             f"(?P<r{i}>{_NAMED_GROUP.sub('(?:', _scoped(r.pattern, r.case_sensitive))})" for i, r in enumerate(self.rules)
         )
         self.pattern = regex.compile(alternatives, flags=regex.V0) if self.rules else None
+        self.timed = any(r.timed for r in self.rules)
         self.groups = [self.pattern.groupindex[f"r{i}"] for i in range(len(self.rules))] if self.pattern else []
 
     def first_at_start(self, text: str) -> Rule | None:
         """The first rule that matches at the start of `text`."""
-        m = self.pattern.match(text, timeout=timeout(text)) if self.pattern else None
+        if self.pattern is None:
+            return None
+        m = self.pattern.match(text, timeout=timeout(text)) if self.timed else self.pattern.match(text)
         if m is None:
             return None
         return next(r for r, g in zip(self.rules, self.groups) if m.start(g) >= 0)
@@ -275,7 +288,7 @@ def _leftmost(rules: Sequence[Rule], text: str, words: int) -> Rule | None:
     for rule in rules:
         if not rule.may_apply(text, words, lowered):
             continue
-        m = rule.compiled.search(text, timeout=timeout(text))
+        m = rule.search(text)
         if m is not None and m.start() < best_start:
             best, best_start = rule, m.start()
     return best

@@ -50,6 +50,12 @@ def test_user_rule_file_loads_and_matches(tmp_path):
     assert RuleSet.match(rs, "Thing")[0].id == "x.thing"
 
 
+def test_only_user_rules_run_under_a_timeout(tmp_path):
+    """Bundled rules are probe-tested (test_reliability) and skip the timeout's cost; user rules keep it."""
+    rs = RuleSet.load([write(tmp_path, GOOD)])
+    assert [r.id for r in rs.rules if r.timed] == ["x.thing"]
+
+
 @pytest.mark.parametrize("text, message", [
     (GOOD.replace('match = ["thing"]', ""), "needs at least one 'match' example"),
     (GOOD.replace("^thing$", "^(thing$"), "bad pattern"),
