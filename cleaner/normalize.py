@@ -8,6 +8,7 @@ Leading and trailing spaces survive `split_physical_lines`: wrap repair reads th
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -25,6 +26,8 @@ def split_physical_lines(text: str) -> list[str]:
 
 def normalize_line(line: str) -> str:
     """NFC, invisible characters removed, every run of spaces made one ASCII space, stripped."""
+    if line.isascii() and line.isprintable():  # the common case: its only spaces are ASCII spaces
+        return " ".join(line.split())
     line = _INVISIBLE.sub("", line)
     if not line.isascii():
         line = unicodedata.normalize("NFC", line)
@@ -34,6 +37,8 @@ def normalize_line(line: str) -> str:
 _NON_WORD = regex.compile(r"\W+")
 
 
+@lru_cache(maxsize=1 << 14)
 def comparison_key(text: str) -> str:
-    """`text` case-folded with punctuation and spacing erased, for finding repeated lines."""
+    """`text` case-folded with punctuation and spacing erased, for finding repeated lines
+    (cached: each cleaning round compares the same lines again)."""
     return _NON_WORD.sub(" ", text.casefold()).strip()
