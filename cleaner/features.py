@@ -21,6 +21,12 @@ _INLINE_BULLET = regex.compile(r"\s[*+•·▪|o]\s(?=\p{Lu}|\d)")
 # list bullets, including the '+' and 'o' of nested lists in text dumps (inscriptis, lynx)
 _LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►+]|o(?=\s+[\p{Lu}\d])|\d{1,2}[.)])\s+")
 
+# A place line in capitals opening a paragraph, with an optional agency: "LONDON (AP) — ",
+# "COLUMBIA, S.C. (AP) — ", "NEW YORK (Reuters) - ", "CLEVELAND, Ohio – ": the first paragraph of a story.
+_PLACE_LINE = regex.compile(r"^\p{Lu}[\p{Lu}\p{M} .,'’/-]{1,40}(,\s*[\p{L}. ]{2,30})?\s*(\([\p{L}\p{N} .&-]{1,30}\)\s*)?"
+                           r"\s[—–-]{1,2}\s+\S")
+LEDE_MIN_WORDS = 8
+
 MIN_PROSE_WORDS = 10
 MIN_STOP_DENSITY = 0.18
 MAX_PROSE_NUMERIC = 0.3
@@ -66,6 +72,15 @@ def line_features(text: str, language: str | None) -> Features:
     numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
     return Features(words, stop, bool(_TERMINAL.search(text)), bool(_LINKY.search(text)),
                     bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric, len(_INLINE_BULLET.findall(text)))
+
+
+def opens_story(text: str) -> bool:
+    """True for a paragraph that opens with a place line ("LONDON (AP) — Britain's ..."): the lede.
+
+    >>> opens_story("COLUMBIA, S.C. (AP) — About a dozen business owners gathered on Monday to hear him."), opens_story("H-E-B launches new beauty department, Sears at South Park Mall closing")
+    (True, False)
+    """
+    return len(text.split()) >= LEDE_MIN_WORDS and _PLACE_LINE.match(text) is not None
 
 
 def features(lines: list[Line], language: str | None) -> list[Features]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import regex
 
 from .document import Document
-from .features import Features
+from .features import Features, opens_story
 from .metadata import parse_date
 
 MODEL_FILE = Path(__file__).with_name("line_model.json")
@@ -148,8 +148,9 @@ def load(path: Path = MODEL_FILE) -> LineModel:
 
 def classify(doc: Document, feats: list[Features], span: tuple[int, int] | None, tails: Iterable[int],
              model: LineModel | None = None) -> None:
-    """Drop the undecided lines the model judges to be boilerplate."""
+    """Drop the undecided lines the model judges to be boilerplate, except a story's lede (a
+    paragraph opening with a place line: captions around it can make it look like one)."""
     model = model or load()
     for line, vec in zip(doc.lines, vectors(doc, feats, span, tails)):
-        if vec is not None and model.probability(vec) < model.threshold:
+        if vec is not None and model.probability(vec) < model.threshold and not opens_story(line.text):
             line.drop(MODEL_ID)

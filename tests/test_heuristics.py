@@ -133,3 +133,20 @@ def test_a_document_of_one_line_is_never_emptied(text):
 def test_comment_heading_before_the_article_does_not_cut_it():
     r = clean(f"Leave a Reply\n\n{P1}\n\n{P2}\n\n{P3}")
     assert r.text == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_the_line_model_never_drops_a_lede_that_opens_with_a_place_line():
+    """Photo captions around a story's first paragraph can make it look like one to the model:
+    with a model that would drop every line, the lede still stays."""
+    import dataclasses
+
+    from cleaner.pipeline import build, prepare
+    from cleaner.rules import RuleSet
+
+    lede = ("LONDON (AP) — Britain's ruling party was accused Wednesday of trying to deceive voters by "
+            "changing the name of its press office account during a televised debate.")
+    doc = build(f"{lede}\n\n{P1}\n\n{P2}")
+    prep = prepare(doc, RuleSet.load())
+    drop_all = dataclasses.replace(model.load(), threshold=1.0)
+    model.classify(doc, prep.feats, prep.span, prep.tails, drop_all)
+    assert [ln.kept for ln in doc.lines] == [True, False, False]

@@ -68,3 +68,13 @@ def test_no_date_guessed_from_a_caption_sentence():
     caption = "(FILES) A man walks past a newspaper displayed on a street in Seoul on 21 October 2024, with coverage."
     r = clean(f"Leaders agree to keep talking about trade\n\n{caption}\n\n{BODY}")
     assert r.date is None
+
+
+def test_a_lede_opening_with_a_place_line_is_never_the_title():
+    lede = ("LONDON (AP) — Britain's ruling party was accused Wednesday of trying to deceive voters by "
+            "changing the name of its press office account")
+    body = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
+            "security over the coming months, officials from both governments said after the meeting.")
+    r = clean(f"Tories under fire for name switch\n\n{lede}\n\n{body}\n\n{body.replace('Monday', 'Friday')}")
+    assert r.title == "Tories under fire for name switch"
+    assert lede in r.text
