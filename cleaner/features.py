@@ -20,6 +20,8 @@ _LINKY = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|\s[|»›]\s|^[|»›]|\s[
 _INLINE_BULLET = regex.compile(r"\s[*+•·▪|o]\s(?=\p{Lu}|\d)")
 # list bullets, including the '+' and 'o' of nested lists in text dumps (inscriptis, lynx)
 _LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►+]|o(?=\s+[\p{Lu}\d])|\d{1,2}[.)])\s+")
+# an interview's turn: "Q: Favorite books?", "A: A Fistful of Rice" (P:/R: in Spanish, F:/A: in German)
+_INTERVIEW_TURN = regex.compile(r"^(Q|A|P|R|F)\s*:\s+\S")
 
 # A place line in capitals opening a paragraph, with an optional agency: "LONDON (AP) — ",
 # "COLUMBIA, S.C. (AP) — ", "NEW YORK (Reuters) - ", "CLEVELAND, Ohio – ": the first paragraph of a story.
@@ -43,6 +45,7 @@ class Features:
     cjk: bool
     numeric: float  # share of tokens that are numbers
     bullets: int  # list bullets inside the line (a flattened menu: "Home * News + Sport o Weather")
+    turn: bool = False  # a question or answer of an interview ("Q: ...", "A: ...")
 
     @property
     def prose(self) -> bool:
@@ -71,7 +74,8 @@ def line_features(text: str, language: str | None) -> Features:
         stop = (sum(1 for t in tokens if t.lower() in stops) / words if words else 0.0) if stops else 1.0
     numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
     return Features(words, stop, bool(_TERMINAL.search(text)), bool(_LINKY.search(text)),
-                    bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric, len(_INLINE_BULLET.findall(text)))
+                    bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric, len(_INLINE_BULLET.findall(text)),
+                    bool(_INTERVIEW_TURN.match(text)))
 
 
 def opens_story(text: str) -> bool:

@@ -151,6 +151,8 @@ def region_score(f: Features) -> float:
     """A line's contribution to the article region: prose adds its words, other lines cost."""
     if f.prose:
         return float(f.words)
+    if f.turn:  # a short question or answer of an interview
+        return -REGION_COST_SENTENCE
     if f.terminal and f.words >= 4 and f.stop >= MIN_STOP_DENSITY:
         return -REGION_COST_SENTENCE
     if f.words >= 4 and f.stop >= MIN_STOP_DENSITY:

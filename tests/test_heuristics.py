@@ -150,3 +150,11 @@ def test_the_line_model_never_drops_a_lede_that_opens_with_a_place_line():
     drop_all = dataclasses.replace(model.load(), threshold=1.0)
     model.classify(doc, prep.feats, prep.span, prep.tails, drop_all)
     assert [ln.kept for ln in doc.lines] == [True, False, False]
+
+
+def test_the_short_questions_and_answers_of_an_interview_stay_in_the_article():
+    turns = ["Q: Favorite books?", "A: A Fistful of Rice", "Q: Favorite apps?", "A: Bleacher Report and Uber Eats",
+             "Q: Favorite athlete?", "A: LeBron James"]
+    r = clean("\n\n".join(["Menu", "Home", "News", P1, P2, *turns, P3, "Contact us", "Privacy policy"]))
+    assert all(t in r.text.split("\n\n") for t in turns)
+    assert by(r, "Privacy policy") is not None
