@@ -27,7 +27,10 @@ _INTERVIEW_TURN = regex.compile(r"^(Q|A|P|R|F)\s*:\s+\S")
 # "COLUMBIA, S.C. (AP) — ", "NEW YORK (Reuters) - ", "CLEVELAND, Ohio – ": the first paragraph of a story.
 _PLACE_LINE = regex.compile(r"^\p{Lu}[\p{Lu}\p{M} .,'’/-]{1,40}(,\s*[\p{L}. ]{2,30})?\s*(\([\p{L}\p{N} .&-]{1,30}\)\s*)?"
                            r"\s[—–-]{1,2}\s+\S")
-LEDE_MIN_WORDS = 8
+# An editor's note or a correction the newsroom appended: "Editor's note: This story was updated ...",
+# "Correction, Nov. 15, 2019: This article originally misidentified ..."
+_EDITORS_NOTE = regex.compile(r"^\W*(editor['’]?s['’]? note|correction|clarification)\b[^:]{0,40}:\s*\S", regex.I)
+STORY_MIN_WORDS = 8
 
 MIN_PROSE_WORDS = 10
 MIN_STOP_DENSITY = 0.18
@@ -78,13 +81,19 @@ def line_features(text: str, language: str | None) -> Features:
                     bool(_INTERVIEW_TURN.match(text)))
 
 
-def opens_story(text: str) -> bool:
-    """True for a paragraph that opens with a place line ("LONDON (AP) — Britain's ..."): the lede.
+def is_story_text(text: str) -> bool:
+    """True for a paragraph that belongs to the story whatever surrounds it: the lede opening with a
+    place line ("LONDON (AP) — Britain's ..."), or an editor's note or correction.
 
-    >>> opens_story("COLUMBIA, S.C. (AP) — About a dozen business owners gathered on Monday to hear him."), opens_story("H-E-B launches new beauty department, Sears at South Park Mall closing")
-    (True, False)
+    >>> is_story_text("COLUMBIA, S.C. (AP) — About a dozen business owners gathered on Monday to hear him.")
+    True
+    >>> is_story_text("Editor's note: This story was updated at 5:45 p.m. ET to include details from NASA.")
+    True
+    >>> is_story_text("H-E-B launches new beauty department, Sears at South Park Mall closing and more")
+    False
     """
-    return len(text.split()) >= LEDE_MIN_WORDS and _PLACE_LINE.match(text) is not None
+    return (len(text.split()) >= STORY_MIN_WORDS
+            and (_PLACE_LINE.match(text) is not None or _EDITORS_NOTE.match(text) is not None))
 
 
 def features(lines: list[Line], language: str | None) -> list[Features]:

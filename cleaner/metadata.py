@@ -13,7 +13,7 @@ from functools import lru_cache
 import regex
 
 from .document import Document, Line
-from .features import Features, opens_story
+from .features import Features, is_story_text
 from .language import WORD
 from .normalize import comparison_key
 
@@ -81,11 +81,11 @@ def collect_fields(doc: Document) -> None:
 
 def is_headline(line: Line, feats: Features) -> bool:
     """A line that reads like a headline: a few words with letters, no sentence punctuation at its
-    end, no menu separators (a breadcrumb "News » World » Story" is not the headline), not a lede
-    opening with a place line ("LONDON (AP) — ...")."""
+    end, no menu separators (a breadcrumb "News » World » Story" is not the headline), not a
+    paragraph of the story (a lede opening with a place line, "LONDON (AP) — ...")."""
     return (3 <= feats.words <= 30 and not feats.linky and not _TITLE_END.search(line.text)
             and not line.text.startswith(("-", "•", "*")) and bool(_LETTER.search(line.text))
-            and not opens_story(line.text))
+            and not is_story_text(line.text))
 
 
 def _best_headline(doc: Document, feats: list[Features], body_start: int) -> str | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import regex
 
 from .document import Document
-from .features import Features, opens_story
+from .features import Features, is_story_text
 from .metadata import parse_date
 
 MODEL_FILE = Path(__file__).with_name("line_model.json")
@@ -148,9 +148,10 @@ def load(path: Path = MODEL_FILE) -> LineModel:
 
 def classify(doc: Document, feats: list[Features], span: tuple[int, int] | None, tails: Iterable[int],
              model: LineModel | None = None) -> None:
-    """Drop the undecided lines the model judges to be boilerplate, except a story's lede (a
-    paragraph opening with a place line: captions around it can make it look like one)."""
+    """Drop the undecided lines the model judges to be boilerplate, except the paragraphs that
+    belong to the story whatever surrounds them (`is_story_text`: a lede opening with a place line,
+    an editor's note; captions or links around them can make them look like junk)."""
     model = model or load()
     for line, vec in zip(doc.lines, vectors(doc, feats, span, tails)):
-        if vec is not None and model.probability(vec) < model.threshold and not opens_story(line.text):
+        if vec is not None and model.probability(vec) < model.threshold and not is_story_text(line.text):
             line.drop(MODEL_ID)

@@ -135,9 +135,10 @@ def test_comment_heading_before_the_article_does_not_cut_it():
     assert r.text == f"{P1}\n\n{P2}\n\n{P3}"
 
 
-def test_the_line_model_never_drops_a_lede_that_opens_with_a_place_line():
-    """Photo captions around a story's first paragraph can make it look like one to the model:
-    with a model that would drop every line, the lede still stays."""
+def test_the_line_model_never_drops_a_lede_nor_an_editors_note():
+    """Photo captions around a story's first paragraph can make it look like one to the model, and
+    a note appended below the story sits among links: with a model that would drop every line,
+    both still stay."""
     import dataclasses
 
     from cleaner.pipeline import build, prepare
@@ -145,11 +146,12 @@ def test_the_line_model_never_drops_a_lede_that_opens_with_a_place_line():
 
     lede = ("LONDON (AP) — Britain's ruling party was accused Wednesday of trying to deceive voters by "
             "changing the name of its press office account during a televised debate.")
-    doc = build(f"{lede}\n\n{P1}\n\n{P2}")
+    note = "Correction, Nov. 15, 2019: This article originally misidentified the publisher of the book."
+    doc = build(f"{lede}\n\n{P1}\n\n{P2}\n\n{note}")
     prep = prepare(doc, RuleSet.load())
     drop_all = dataclasses.replace(model.load(), threshold=1.0)
     model.classify(doc, prep.feats, prep.span, prep.tails, drop_all)
-    assert [ln.kept for ln in doc.lines] == [True, False, False]
+    assert [ln.kept for ln in doc.lines] == [True, False, False, True]
 
 
 def test_the_short_questions_and_answers_of_an_interview_stay_in_the_article():
