@@ -32,7 +32,7 @@ ISO = {
 }
 
 
-DETECTION_WORDS = 300  # the most frequent words of each stoplist that vote for its language
+DETECTION_WORDS = 500  # the most frequent words of each stoplist that vote for its language
 
 
 def _stoplist_folder() -> Path:
@@ -81,7 +81,8 @@ def stoplist(language: str | None) -> frozenset[str]:
 def detect(text: str, sample: int = 20000) -> str:
     """Guess the language of `text` (a jusText stoplist name, or Japanese/Chinese by script).
 
-    Ties go to the language whose first stopword comes first in the text."""
+    Ties go to a language of `ISO` (the widely written ones), then to the language whose first
+    stopword comes first in the text."""
     text = text[:sample]
     cjk = len(_CJK.findall(text))
     if cjk and cjk / (sum(map(str.isalpha, text)) or 1) > 0.3:
@@ -94,7 +95,8 @@ def detect(text: str, sample: int = 20000) -> str:
         if w in stopwords:
             for lang in _languages_of(w):
                 counts[lang] += n
-    return counts.most_common(1)[0][0] if counts else "English"
+    # on a tie, a language wordfreq knows (a widely written one) before the others, then the first seen
+    return max(counts, key=lambda lang: (counts[lang], lang in ISO)) if counts else "English"
 
 
 def is_cjk(language: str | None) -> bool:

@@ -14,6 +14,7 @@ from cleaner.language import detect, stoplist
     ("Der Bundestag hat am Montag beschlossen, dass die Steuern steigen.", "German"),
     ("Le gouvernement a annoncé lundi une hausse des impôts.", "French"),
     ("El gobierno anunció el lunes una subida de impuestos.", "Spanish"),
+    ("O governo anunciou nesta segunda-feira que vai aumentar os impostos sobre os combustíveis.", "Portuguese"),
     ("Правительство объявило в понедельник о повышении налогов.", "Russian"),
     ("政府は月曜日に増税を発表した。", "Japanese"),
     ("정부는 월요일에 세금 인상을 발표했다.", "Korean"),
