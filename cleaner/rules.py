@@ -28,8 +28,8 @@ has more words than their ``max_words`` or none of their ``contains`` strings).
 Hostile patterns: every search with a user rule runs with a `timeout` linear in the line's length.
 A user rule that backtracks catastrophically on strings built from its own examples (`probes`) is
 refused when the rules load; a rule that times out on a real line raises `RuleTimeout`. The
-bundled rules pass the same probe in the tests and run without a timeout (setting one up costs
-more than most searches).
+bundled rules pass the same probe in the tests and search lines of up to `UNTIMED_MAX_CHARS`
+characters without a timeout (setting one up costs more than most searches).
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 # per character.
 TIMEOUT = 1.0
 TIMEOUT_PER_CHAR = 10e-6
+UNTIMED_MAX_CHARS = 2000  # bundled rules search longer lines under a timeout too (slow patterns show there)
 PROBE_TIMEOUT = 0.1  # seconds a search over one load-time probe may take: 20 times a healthy rule
 PROBE_CHARS = 5000  # length of a probe: long enough for quadratic backtracking to show
 _NAMED_GROUP = regex.compile(r"\(\?P<\w+>")
@@ -110,7 +111,7 @@ class Rule:
 
     def search(self, text: str) -> regex.Match | None:
         """The pattern's first match in `text`, under a timeout if the rule is `timed`."""
-        if self.timed:
+        if self.timed or len(text) > UNTIMED_MAX_CHARS:
             return self.compiled.search(text, timeout=timeout(text))
         return self.compiled.search(text)
 
@@ -271,27 +272,33 @@ class _Alternation:
         """The first rule that matches at the start of `text`."""
         if self.pattern is None:
             return None
-        m = self.pattern.match(text, timeout=timeout(text)) if self.timed else self.pattern.match(text)
+        if self.timed or len(text) > UNTIMED_MAX_CHARS:
+            m = self.pattern.match(text, timeout=timeout(text))
+        else:
+            m = self.pattern.match(text)
         if m is None:
             return None
         return next(r for r, g in zip(self.rules, self.groups) if m.start(g) >= 0)
 
 
-def _leftmost(rules: Sequence[Rule], text: str, words: int) -> Rule | None:
+def _leftmost(rules: Sequence[Rule], text: str, words: int) -> tuple[Rule, regex.Match] | None:
     """Of the `rules` that may apply to `text` (of `words` words), the one whose match starts
-    leftmost (the earlier rule on a tie).
+    leftmost (the earlier rule on a tie), with its match.
 
     Searching rule by rule is faster than one alternation here: each search keeps the regex
     engine's own optimizations, which a large alternation tried at every position loses."""
-    best, best_start = None, len(text) + 1
+    best: tuple[Rule, regex.Match] | None = None
     lowered = text.lower()
     for rule in rules:
         if not rule.may_apply(text, words, lowered):
             continue
         m = rule.search(text)
-        if m is not None and m.start() < best_start:
-            best, best_start = rule, m.start()
+        if m is not None and (best is None or m.start() < best[1].start()):
+            best = rule, m
     return best
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(("field", "credit", "end", "tail", "drop"))}
 
 
 class RuleSet:
@@ -308,14 +315,15 @@ class RuleSet:
         self.rules: tuple[Rule, ...] = tuple(
             r for r in rules if not any(r.id == d or r.id.startswith(d + ".") for d in off)
         )
-        order = {k: i for i, k in enumerate(("field", "credit", "end", "tail", "drop"))}
-        self._ordered = sorted(self.rules, key=lambda r: order[r.kind])
+        self._ordered = sorted(self.rules, key=lambda r: _KIND_ORDER[r.kind])
         # The rule of the leftmost match of the alternation of all rules, found cheaply: the rules
-        # anchored with ^ tried at the start of the line in one pattern, then the others, which
-        # can match further on, one by one (rules with `contains` only on lines that contain it).
-        separate = [r for r in self._ordered if r.contains or not _anchored(r.pattern)]
-        self._at_start = _Alternation([r for r in self._ordered if r not in separate])
-        self._separate = tuple(separate)
+        # without `contains` tried at the start of the line in one pattern (the first in kind order
+        # wins), a gated rule (`contains`) of an earlier kind matching at the start beating it; when
+        # nothing matches at the start, the rules that can match further on (not anchored with ^,
+        # or gated) one by one, the leftmost winning.
+        self._gated = tuple(r for r in self._ordered if r.contains)
+        self._at_start = _Alternation([r for r in self._ordered if not r.contains])
+        self._separate = tuple(r for r in self._ordered if r.contains or not _anchored(r.pattern))
 
     @classmethod
     def load(cls, extra: Iterable[Path] = (), disabled: Iterable[str] = (), defaults: bool = True) -> RuleSet:
@@ -339,10 +347,10 @@ class RuleSet:
         return next((r for r in self.all_rules if r.id == rule_id), None)
 
     def match(self, text: str) -> tuple[Rule, regex.Match] | None:
-        """The rule that applies to `text`, with its match: first the rules anchored at the start
-        (``^``), in kind order (fields, credits, ends, tails, drops); else the leftmost match of
-        the other rules; when that rule is limited by ``max_words`` and does not apply, the first
-        rule in kind order that does. Raises `RuleTimeout` when a rule takes too long."""
+        """The rule that applies to `text`, with its match: of the rules that match at the start
+        of the line, the first in kind order (fields, credits, ends, tails, drops); else the rule
+        whose match starts leftmost; when that rule is limited by ``max_words`` and does not apply,
+        the first rule in kind order that does. Raises `RuleTimeout` when a rule takes too long."""
         try:
             return self._match(text)
         except TimeoutError:
@@ -353,10 +361,17 @@ class RuleSet:
 
     def _match(self, text: str) -> tuple[Rule, regex.Match] | None:
         words = len(WORD.findall(text))
-        rule = self._at_start.first_at_start(text) or _leftmost(self._separate, text, words)
+        rule = self._at_start.first_at_start(text)
         if rule is None:
+            hit = _leftmost(self._separate, text, words)
+        else:
+            earlier = [r for r in self._gated if _KIND_ORDER[r.kind] < _KIND_ORDER[rule.kind]]
+            hit = _leftmost(earlier, text, words)
+            if hit is None or hit[1].start() > 0:
+                hit = (rule, rule.applies(text, words))  # type: ignore[assignment]
+        if hit is None:
             return None
-        own = rule.applies(text, words)
+        rule, own = hit
         if own is not None:
             return rule, own
         for r in self._ordered:  # the first hit was limited by max_words: try the others one by one
@@ -368,11 +383,14 @@ class RuleSet:
 
 def probes(rule: Rule) -> list[str]:
     """Strings on which a catastrophically backtracking pattern blows up: each example repeated
-    (alone and with spaces) and long runs of each of its characters, each ending in a character
-    that makes the match fail late."""
+    (alone and with spaces), long runs of each of its characters, and each `match` example followed
+    by a long run of each character it holds or of a space or punctuation (the pattern matched
+    so far, then backtracks over the run), each ending in a character that makes the match fail late."""
     examples = [ex for ex in rule.match + rule.no_match if ex]
     units = examples + [ex + " " for ex in examples] + sorted(set("".join(examples)))
-    return [unit * (PROBE_CHARS // len(unit) + 1) + "\x00" for unit in units]
+    repeated = [unit * (PROBE_CHARS // len(unit) + 1) for unit in units]
+    runs = [ex + c * PROBE_CHARS for ex in rule.match for c in sorted(set(ex + " !.,-|"))]
+    return [text + "\x00" for text in repeated + runs]
 
 
 def too_slow(rule: Rule, texts: Sequence[str] | None = None) -> str | None:

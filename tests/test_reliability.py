@@ -66,6 +66,19 @@ def test_a_rule_that_times_out_on_a_line_raises_rule_timeout_naming_it(monkeypat
         rs.match("a" * 60 + "c")
 
 
+def test_a_bundled_rule_runs_without_a_timeout_but_not_on_a_long_line(monkeypatch):
+    """Bundled rules (loaded unchecked) skip the timeout's cost on ordinary lines; past
+    UNTIMED_MAX_CHARS characters they run under one too, so a slow pattern cannot hang a batch."""
+    monkeypatch.setattr(rules, "TIMEOUT", 0.05)
+    bundled = parse_rule({"id": "x.sneaky", "kind": "drop", "description": "d", "pattern": r"^(zz|(a|aa)+b)$",
+                          "match": ["zz"]}, "bundled.toml", check=False)
+    assert not bundled.timed
+    rs = RuleSet([bundled])
+    assert rs.match("a" * 20 + "c") is None  # short: searched untimed, finishes
+    with pytest.raises(RuleTimeout, match="rule 'x.sneaky'"):
+        rs.match("a" * (rules.UNTIMED_MAX_CHARS + 1) + "c")
+
+
 def test_timeout_grows_with_the_line():
     assert rules.timeout("x" * 1_000_000) > rules.timeout("x") >= rules.TIMEOUT
 
