@@ -170,18 +170,24 @@ _inner = threading.local()  # the result of trafilatura's readability pass, per 
 
 def _capture_inner_readability() -> None:
     """Wrap trafilatura's readability pass (``trafilatura.external.try_readability``, which its
-    extraction calls to compare its own result with) so its result is kept for `_trafilatura`.
-    The wrapper returns what it wraps, unchanged. If a trafilatura version no longer calls it,
+    extraction calls to compare its own result with) so a copy of its result is kept for
+    `_trafilatura` (a copy: trafilatura rewrites the element in place when it adopts it). The
+    wrapper returns what it wraps, unchanged. If a trafilatura version no longer has or calls it,
     nothing is captured and readability-lxml runs instead: slower, never wrong."""
-    import trafilatura.external as external
+    import copy
 
-    wrapped = external.try_readability
-    if getattr(wrapped, "captures", False):
+    try:
+        import trafilatura.external as external
+    except ImportError:  # pragma: no cover - another trafilatura layout
+        return
+    wrapped = getattr(external, "try_readability", None)
+    if wrapped is None or getattr(wrapped, "captures", False):
         return
 
-    def try_readability(tree):
-        _inner.element = wrapped(tree)
-        return _inner.element
+    def try_readability(*args: object, **kwargs: object) -> object:
+        result = wrapped(*args, **kwargs)
+        _inner.element = copy.deepcopy(result)
+        return result
 
     try_readability.captures = True  # type: ignore[attr-defined]
     external.try_readability = try_readability

@@ -145,3 +145,29 @@ def test_cli_honours_the_declared_charset_of_an_html_file(tmp_path):
                      + b"</p></body></html>")
     res = run_cli("clean", page)
     assert res.exit_code == 0 and sentence in res.output
+
+
+def test_trafilatura_s_own_readability_pass_is_captured():
+    import lxml.html
+
+    tree = lxml.html.document_fromstring((Path(__file__).parent / "html" / "related.html").read_bytes())
+    text, _, inner = page._trafilatura(tree)
+    assert text and inner
+    assert page._confirmed_share(text, inner) >= page.AGREED_SHARE
+
+
+@pytest.mark.parametrize("inner, runs_readability", [
+    ("", True),  # nothing captured (a trafilatura that no longer calls it): readability-lxml runs
+    ("Another part of the page entirely, a list of other stories and links.", True),  # disagrees
+    (None, False),  # agrees: the captured pass is the second opinion, readability-lxml is not run
+])
+def test_readability_lxml_runs_only_when_the_captured_pass_is_missing_or_disagrees(monkeypatch, inner,
+                                                                                   runs_readability):
+    body = ("The river ferry will run every half hour from May, the harbour office said on Tuesday.\n\n"
+            "The new pier was finished ahead of time and under budget, the office said.")
+    calls = []
+    monkeypatch.setattr(page, "_trafilatura", lambda tree: (body, {}, body if inner is None else inner))
+    monkeypatch.setattr(page, "_readability", lambda tree: calls.append(tree) or body)
+    result = page.extract(f"<html><body>{ARTICLE}</body></html>")
+    assert bool(calls) == runs_readability
+    assert result.text == body and result.confirm == body
