@@ -46,6 +46,7 @@ def readability_text(data: bytes) -> str:
 
 
 def _text(doc) -> str:
+    """The text of a `bare_extraction` result (empty when it found nothing)."""
     return (doc.text or "") if doc is not None else ""
 
 

@@ -20,13 +20,21 @@ _LINKY = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|\s[|»›]\s|^[|»›]|\s[
 _INLINE_BULLET = regex.compile(r"\s[*+•·▪|o]\s(?=\p{Lu}|\d)")
 # list bullets, including the '+' and 'o' of nested lists in text dumps (inscriptis, lynx)
 _LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►+]|o(?=\s+[\p{Lu}\d])|\d{1,2}[.)])\s+")
-# an interview's turn: "Q: Favorite books?", "A: A Fistful of Rice" (P:/R: in Spanish, F:/A: in German)
-_INTERVIEW_TURN = regex.compile(r"^(Q|A|P|R|F)\s*:\s+\S")
+# an interview's turn: "Q: Favorite books?", "A: A Fistful of Rice" (P:/R: in Spanish, F:/A: in German);
+# words, not digits, follow the label ("P: 555-123-4567" and "A: 12 Main Street" are a contact block)
+_INTERVIEW_TURN = regex.compile(r"^(Q|A|P|R|F)\s*:\s+\p{L}")
 
-# A place line in capitals opening a paragraph, with an optional agency: "LONDON (AP) — ",
-# "COLUMBIA, S.C. (AP) — ", "NEW YORK (Reuters) - ", "CLEVELAND, Ohio – ": the first paragraph of a story.
-_PLACE_LINE = regex.compile(r"^\p{Lu}[\p{Lu}\p{M} .,'’/-]{1,40}(,\s*[\p{L}. ]{2,30})?\s*(\([\p{L}\p{N} .&-]{1,30}\)\s*)?"
-                           r"\s[—–-]{1,2}\s+\S")
+# A place line in capitals opening a paragraph: "LONDON (AP) — ", "COLUMBIA, S.C. (AP) — ",
+# "NEW YORK (Reuters) - ", "CLEVELAND, Ohio – ", "BERLIN -- ": the first paragraph of a story. A plain
+# hyphen needs the agency ("US - China talks stall" is a headline); kicker words are not places.
+_PLACE_LINE = regex.compile(
+    r"^(?!(WATCH|LISTEN|VIDEO|PHOTOS?|GALLERY|SPONSORED|ADVERTISEMENT|PROMOTED|EXCLUSIVE|BREAKING|UPDATED?|"
+    r"OPINION|ANALYSIS|EDITORIAL|COMMENTARY|REVIEW|LIVE|READ|MORE|RELATED|SEE|ALSO|HOME|NEWS|SPORTS?|"
+    r"WEATHER|PODCAST|ICYMI|OBITUARY|FIRST)\b)"
+    r"\p{Lu}[\p{Lu}\p{M}.'’-]+( [\p{Lu}\p{M}.'’-]+){0,3}"      # the place, in capitals
+    r"(,( \p{Lu}[\p{L}.'’-]*){1,3})?"                          # its state or country
+    r"(\s*\([\p{L}\p{N} .&/-]{1,30}\)\s+[—–-]{1,2}|\s+(—|–|--))"  # the agency, the dash
+    r"\s+[\p{Lu}\p{N}\"“‘']")
 # An editor's note or a correction the newsroom appended: "Editor's note: This story was updated ...",
 # "Correction, Nov. 15, 2019: This article originally misidentified ..."
 _EDITORS_NOTE = regex.compile(r"^\W*(editor['’]?s['’]? note|correction|clarification)\b[^:]{0,40}:\s*\S", regex.I)
@@ -91,6 +99,8 @@ def is_story_text(text: str) -> bool:
     True
     >>> is_story_text("H-E-B launches new beauty department, Sears at South Park Mall closing and more")
     False
+    >>> is_story_text("SPONSORED — Get 50 percent off your first box of meals when you sign up today."), is_story_text("US - China trade talks stall as the two sides fail to agree on tariffs.")
+    (False, False)
     """
     return (len(text.split()) >= STORY_MIN_WORDS
             and (_PLACE_LINE.match(text) is not None or _EDITORS_NOTE.match(text) is not None))

@@ -32,7 +32,7 @@ ISO = {
 }
 
 
-DETECTION_WORDS = 500  # the most frequent words of each stoplist that vote for its language
+DETECTION_WORDS = 500  # lines of each stoplist (most frequent first) whose words vote for its language
 
 
 def _stoplist_folder() -> Path:
