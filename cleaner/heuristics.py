@@ -19,7 +19,7 @@ from collections import Counter
 from itertools import accumulate
 
 from .document import Document, Line
-from .features import MIN_STOP_DENSITY, Features
+from .features import MIN_STOP_DENSITY, Features, is_story_text
 from .metadata import is_headline
 from .normalize import comparison_key
 
@@ -44,11 +44,11 @@ def _by_heuristic(line: Line) -> bool:
 def caption_before_credit(doc: Document, feats: list[Features], i: int) -> None:
     """Drop the caption that goes with the credit at line `i`: the kept line just above it, unless
     that line is a long paragraph of prose standing apart (then the credit belongs to an image
-    without a caption)."""
+    without a caption) or story text (a lede, an editor's note)."""
     if i == 0:
         return
     prev, f = doc.lines[i - 1], feats[i - 1]
-    if not prev.kept or f.words > CAPTION_MAX_WORDS:
+    if not prev.kept or f.words > CAPTION_MAX_WORDS or is_story_text(prev.text):
         return
     if doc.lines[i].blank_before and f.prose and f.words >= CAPTION_PROSE_WORDS:
         return

@@ -160,3 +160,10 @@ def test_the_short_questions_and_answers_of_an_interview_stay_in_the_article():
     r = clean("\n\n".join(["Menu", "Home", "News", P1, P2, *turns, P3, "Contact us", "Privacy policy"]))
     assert all(t in r.text.split("\n\n") for t in turns)
     assert by(r, "Privacy policy") is not None
+
+
+def test_an_editors_note_above_a_credit_is_not_its_caption():
+    note = "Editor's note: This story was updated at 5:45 p.m. ET to include details from the NASA telecon."
+    r = clean(f"{P1}\n\n{P2}\n\n{note}\n\n(Image credit: All About Space)\n\n{P3}")
+    assert note in r.text.split("\n\n")
+    assert by(r, "(Image credit: All About Space)") is not None
