@@ -50,7 +50,6 @@ def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[d
     return tails, ends
 
 
-SETTLE_ROUNDS = 3
 _NO_RULES = RuleSet([])
 
 
@@ -108,8 +107,9 @@ def _one_pass(doc: Document, rules: RuleSet, profile: str) -> None:
 def settle(doc: Document) -> None:
     """Clean the kept lines as a document of their own, and carry what that removes or lifts back
     to the original lines, until a round decides nothing (the context of a line changes once
-    junk around it is gone, so one pass is not always a fixed point)."""
-    for _ in range(SETTLE_ROUNDS):
+    junk around it is gone, so one pass is not always a fixed point). Every round that goes on
+    decides at least one kept line, so there are at most as many rounds as lines."""
+    for _ in range(len(doc.lines)):
         kept = doc.kept()
         if len(kept) < 2:
             return

@@ -85,6 +85,9 @@ def test_clean_never_raises(text):
 @given(TEXTS)
 @example("The the the\n0:0:0\n")  # once: a lone short line became the title and the body was empty
 @example("The the the.\nThe the the the\nThe the the the the\n")  # once: a second headline became the title
+@example("The said said.\n0\nThe the the\nThe the said\nThe the the the\nThe the minister\n"
+         "The the the the the the the the the the the the the minister minister minister said monday monday "
+         "monday monday monday monday monday monday monday monday monday monday monday\n")  # once: settling stopped after 3 rounds
 def test_clean_is_idempotent(text):
     once = clean(text).text
     assert clean(once).text == once
