@@ -42,8 +42,10 @@ STORY_MIN_WORDS = 8
 
 MIN_PROSE_WORDS = 10
 MIN_STOP_DENSITY = 0.18
-MAX_PROSE_NUMERIC = 0.3
-MENU_WORDS_PER_BULLET = 8  # fewer words than this per inline bullet: a flattened menu  # a line of mostly numbers is a table or an archive list, not prose
+MAX_PROSE_NUMERIC = 0.3  # a line of mostly numbers is a table or an archive list, not prose
+# fewer words than this per inline bullet: a flattened menu or list of headlines ("* WIRED25: Stories of
+# people who are racing to save us * The plan to boost drone batteries ... * ...")
+MENU_WORDS_PER_BULLET = 12
 
 
 @dataclass(slots=True, frozen=True)

@@ -167,3 +167,13 @@ def test_an_editors_note_above_a_credit_is_not_its_caption():
     r = clean(f"{P1}\n\n{P2}\n\n{note}\n\n(Image credit: All About Space)\n\n{P3}")
     assert note in r.text.split("\n\n")
     assert by(r, "(Image credit: All About Space)") is not None
+
+
+def test_a_flattened_list_of_headlines_is_not_prose():
+    from cleaner.features import line_features
+
+    links = ("* WIRED25: Stories of people racing to save us * The plan to boost drone batteries "
+             "with old tech * How a tiny startup became a giant of music * Why the best gadgets are "
+             "the ones you never see * The quiet return of the paper notebook in offices")
+    assert not line_features(links, "English").prose
+    assert line_features(P1, "English").prose
