@@ -1,7 +1,8 @@
 """Language guess from jusText's stoplists, and per-language word data (cached once per process).
 
 The language is the stoplist whose most frequent words cover the most words of the text (jusText
-ships one list per language, sorted by frequency); texts written mostly in CJK scripts are recognised by script, since they have no spaces.
+ships one list per language, sorted by frequency); texts written mostly in CJK scripts are
+recognised by script, since they have no spaces.
 """
 
 from __future__ import annotations

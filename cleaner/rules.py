@@ -20,10 +20,11 @@ Kinds: ``drop`` removes the line; ``credit`` removes a photo credit and the capt
 it; ``tail`` is a heading that may start a junk section running to the end of the document (cut when
 little prose follows it); ``end`` is a heading that ends the article (a comment section: cut once
 article prose came before it);
-``field`` lifts the line into a metadata field. All rules of a set are compiled into one
-alternation tried at the start of a line, so matching costs one regex match whatever the number
-of rules, plus one search for each of the few rules not anchored with ``^`` (skipped when the line
-has more words than their ``max_words`` or none of their ``contains`` strings).
+``field`` lifts the line into a metadata field. The rules of a set (but those with ``contains``) are
+compiled into one alternation tried at the start of a line, so matching costs one regex match
+whatever the number of rules, plus one search for each of the few rules not anchored with ``^`` or
+gated by ``contains`` (skipped when the line has more words than their ``max_words`` or none of
+their ``contains`` strings).
 
 Hostile patterns: every search with a user rule runs with a `timeout` linear in the line's length.
 A user rule that backtracks catastrophically on strings built from its own examples (`probes`) is
@@ -35,7 +36,7 @@ characters without a timeout (setting one up costs more than most searches).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -78,6 +79,15 @@ def timeout(text: str) -> float:
     return TIMEOUT + TIMEOUT_PER_CHAR * len(text)
 
 
+def _guarded(method: Callable[..., regex.Match | None], text: str, timed: bool) -> regex.Match | None:
+    """`method(text)` (a compiled pattern's search or match) under a `timeout` when `timed` (user
+    rules) or when the line is longer than UNTIMED_MAX_CHARS; without one otherwise (it costs more
+    than most searches)."""
+    if timed or len(text) > UNTIMED_MAX_CHARS:
+        return method(text, timeout=timeout(text))
+    return method(text)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -110,10 +120,8 @@ class Rule:
         return self.search(text)
 
     def search(self, text: str) -> regex.Match | None:
-        """The pattern's first match in `text`, under a timeout if the rule is `timed`."""
-        if self.timed or len(text) > UNTIMED_MAX_CHARS:
-            return self.compiled.search(text, timeout=timeout(text))
-        return self.compiled.search(text)
+        """The pattern's first match in `text` (under a timeout if the rule is `timed`)."""
+        return _guarded(self.compiled.search, text, self.timed)
 
     def may_apply(self, text: str, words: int, lowered: str | None = None) -> bool:
         """False when the rule cannot apply to `text` of `words` words without searching it:
@@ -270,12 +278,7 @@ class _Alternation:
 
     def first_at_start(self, text: str) -> Rule | None:
         """The first rule that matches at the start of `text`."""
-        if self.pattern is None:
-            return None
-        if self.timed or len(text) > UNTIMED_MAX_CHARS:
-            m = self.pattern.match(text, timeout=timeout(text))
-        else:
-            m = self.pattern.match(text)
+        m = _guarded(self.pattern.match, text, self.timed) if self.pattern else None
         if m is None:
             return None
         return next(r for r, g in zip(self.rules, self.groups) if m.start(g) >= 0)
