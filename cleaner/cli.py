@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -40,7 +41,24 @@ def make_cleaner(rules: tuple[str, ...], disable: tuple[str, ...]) -> Cleaner:
         raise click.UsageError(str(e)) from None
 
 
-@click.group(context_settings=CONTEXT)
+class LazyGroup(click.Group):
+    """A group whose subcommands in other modules are imported only when named (or listed in
+    --help), so `cleaner clean` starts without loading the review and evaluation commands."""
+
+    LAZY = {"eval": ("cli_eval", "evaluate"), "diff": ("cli_review", "diff"),
+            "check": ("cli_review", "check"), "rules": ("cli_review", "rules")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            module, attribute = self.LAZY[name]
+            return getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 def main() -> None:
     """Strip boilerplate from scraped news text and HTML pages, saying why for every line."""
@@ -273,10 +291,3 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
     if report.failed:
         sys.exit(1)
 
-
-from .cli_eval import evaluate  # noqa: E402  (last: cli_eval uses the helpers above)
-main.add_command(evaluate)
-
-from .cli_review import check, diff, rules  # noqa: E402  (last: cli_review uses the helpers above)
-for _command in (diff, check, rules):
-    main.add_command(_command)

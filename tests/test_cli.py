@@ -97,3 +97,16 @@ def test_explain_marks_each_removed_line_with_its_id(tmp_path):
 
 def test_explain_is_not_for_json_lines(tmp_path):
     assert run("clean", "-", "--explain", "--input-format", "jsonl", input="{}\n").exit_code == 2
+
+
+def test_clean_does_not_import_the_review_and_evaluation_commands():
+    """`cleaner clean` starts faster without them; naming a command still loads it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cleaner.cli import main\n"
+            "try:\n    main(['clean', '-'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('cleaner.cli_review', 'cleaner.cli_eval') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], input="A line of text.\n", capture_output=True, text=True)
+    assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
+    assert run("rules", "list").exit_code == 0
