@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from cleaner import Cleaner, __version__
@@ -119,8 +119,8 @@ def main() -> int:
     print("|---" * 8 + "|")
     for v, (s, _, secs) in summaries.items():
         print(detail_row(v, s, s.n / secs if secs else 0.0))
-    kept, removed = over_cleaning(cleaner, pages)
-    print(f"\ncleaning the truth texts themselves: {kept:.1%} of their words kept; removed by "
+    truth_kept, removed = over_cleaning(cleaner, pages)
+    print(f"\ncleaning the truth texts themselves: {truth_kept:.1%} of their words kept; removed by "
           + ", ".join(f"{by} {n}" for by, n in removed.most_common()))
     for v, (ours, _, _) in results.items() if args.worst else ():
         print(f"\nworst {args.worst} {v} documents:\n{worst_table(worst(ours, args.worst))}")
