@@ -11,7 +11,8 @@ The same metric as the ScrapingHub article-extraction benchmark (and ``../shared
   (an empty output is left out of precision and only costs recall); corpus recall = mean over
   documents whose truth has shingles; corpus F1 = harmonic mean of those two means.
 
-Extra figures: *junk kept* (share of output tokens, as a multiset, absent from the truth; mean over
+Extra figures: *wf1* (WCXB's metric: per-document F1 of the bags of lower-cased words, an empty
+output scoring 0, averaged over documents), *junk kept* (share of output tokens, as a multiset, absent from the truth; mean over
 documents with output), *body lost* (share of truth tokens absent from the output; mean over
 documents with a truth), *empty* (documents with no output tokens) and the per-document F1.
 
@@ -68,6 +69,7 @@ class DocScore:
     precision: float | None
     recall: float | None
     f1: float | None
+    wf1: float
     junk: float | None
     lost: float | None
     truth_tokens: int
@@ -94,8 +96,16 @@ def score_doc(truth: str, pred: str) -> DocScore:
         prec, rec = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
     f1 = None if prec is None and rec is None else _f1(prec or 0.0, rec or 0.0)
     common = sum((Counter(tt) & Counter(pt)).values())
-    return DocScore(tp, fp, fn, prec, rec, f1, junk=_ratio(len(pt) - common, len(pt)),
+    return DocScore(tp, fp, fn, prec, rec, f1, _word_f1(tt, pt), junk=_ratio(len(pt) - common, len(pt)),
                     lost=_ratio(len(tt) - common, len(tt)), truth_tokens=len(tt), pred_tokens=len(pt))
+
+
+def _word_f1(truth: list[str], pred: list[str]) -> float:
+    """WCXB's per-document F1 over bags of lower-cased words (1.0 when both are empty, 0.0 when one is)."""
+    if not truth or not pred:
+        return float(not truth and not pred)
+    overlap = sum((Counter(t.lower() for t in truth) & Counter(t.lower() for t in pred)).values())
+    return _f1(overlap / len(pred), overlap / len(truth))
 
 
 def _mean(values: Iterable[float | None]) -> float:
@@ -113,6 +123,7 @@ class Summary:
     recall: float
     f1: float
     f1_doc: float
+    wf1: float
     junk: float
     lost: float
     empty: int
@@ -126,6 +137,7 @@ def summarize(docs: Sequence[DocScore]) -> Summary:
     """Aggregate per-document scores into the corpus figures."""
     p, r = _mean(d.precision for d in docs), _mean(d.recall for d in docs)
     return Summary(p, r, _f1(p, r), f1_doc=_mean(d.f1 or 0.0 for d in docs),
+                   wf1=_mean(d.wf1 for d in docs),
                    junk=_mean(d.junk for d in docs), lost=_mean(d.lost for d in docs),
                    empty=sum(d.empty for d in docs), n=len(docs))
 
