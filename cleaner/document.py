@@ -42,6 +42,10 @@ class Line:
 
     `start`/`end` are 0-based source line numbers (end exclusive) of the physical lines it came from;
     `blank_before` tells whether a blank line separated it from the previous logical line.
+    What the input's own syntax says of the line (Markdown; plain text says nothing): `kind` is
+    "heading", "item" (of a list), "quote", "table" (a row), "image", "code" or "" (a paragraph,
+    or unknown), `level` the heading level or list depth, `link_share` the share of its characters
+    that are link text (None when the input cannot say: plain text).
     """
 
     text: str
@@ -50,6 +54,9 @@ class Line:
     blank_before: bool = True
     joins: list[Join] = field(default_factory=list)
     decision: Decision | None = None
+    kind: str = ""
+    level: int = 0
+    link_share: float | None = None
 
     @property
     def kept(self) -> bool:
