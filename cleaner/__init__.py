@@ -68,11 +68,13 @@ class Cleaner:
     def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None) -> Result:
         """Clean one document given as text or bytes. `html` forces (True) or forbids (False)
         the HTML path; by default it is chosen by the source's extension or the content."""
-        from .html import build_page, is_html
+        from .read import is_html
 
         if html is None:
             html = is_html(data, source)
         if html:
+            from .html import build_page
+
             doc, profile = build_page(data, source)
         else:
             doc, profile = build(decode(data) if isinstance(data, bytes) else data, source), "text"

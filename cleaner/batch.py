@@ -19,9 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from . import Cleaner, Result, render
-from .html import decode as decode_html
-from .html import is_html
-from .read import HTML_SUFFIXES, NotText, decode
+from .read import HTML_SUFFIXES, NotText, decode, decode_html, is_empty, is_html
 from .rules import RuleTimeout
 from .stats import Counts, removal_counts
 
@@ -154,7 +152,7 @@ def clean_input(cleaner: Cleaner, item: Input, data: bytes) -> Result:
         text = decode_html(data) if html else decode(data)
     except NotText as e:
         raise InputError(str(e)) from None
-    if not text.strip():
+    if is_empty(text):
         raise InputError("empty input (no text)")
     try:
         return cleaner.clean(text, source=item.name, html=html)

@@ -16,7 +16,7 @@ from . import RuleError, review
 from .batch import (InputError, clean_input, find_inputs, output_path, read_input, render_result,
                     write_atomic)
 from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
-from .html import is_html
+from .read import is_html
 from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files
 
 @click.command(context_settings=CONTEXT)
