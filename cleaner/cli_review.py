@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from . import RuleError, review
-from .batch import (InputError, clean_input, find_inputs, output_path, read_input, render_result,
-                    write_atomic)
+from .batch import InputError, clean_input, find_inputs, output_path, read_input, render_result
+from .outputs import write_atomic
 from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
 from .read import is_html
 from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files
