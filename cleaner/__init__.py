@@ -19,7 +19,7 @@ from typing import Any
 from . import caches, overrides, render
 from .document import Document
 from .pipeline import build, clean_document
-from .read import decode
+from .read import decode, without_surrogates
 from .rules import RuleError, RuleSet, budget, time_budget
 
 __version__ = "0.1.0"
@@ -76,6 +76,8 @@ class Cleaner:
 
         if not isinstance(data, (str, bytes)):
             raise TypeError(f"a document is str or bytes, not {type(data).__name__}")
+        if isinstance(data, str):
+            data = without_surrogates(data)
         if html is None:
             html = is_html(data, source)
         with time_budget(budget(len(data))):

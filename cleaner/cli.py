@@ -122,7 +122,7 @@ class Report:
                     sink.write(line.encode("utf-8"))
                     sink.flush()
                 except OSError as e:
-                    raise OutputError(f"cannot write --errors {name}: {reason(e)}") from None
+                    raise OutputError(f"--errors: cannot write {name}: {reason(e)}") from None
         elif outcome.skipped:
             self.skipped += 1
             if self.verbose:
@@ -294,17 +294,18 @@ def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
             out = stack.enter_context(open_output(output))
         except CompressionError as e:
             raise click.UsageError(str(e)) from None
-        except OSError as e:
-            raise Refused(f"cannot write -o {output}: {reason(e)}") from None
+        except OutputError as e:
+            raise Refused(f"-o: {e}") from None
         results = map_ordered(partial(clean_line, fields=fields), lines, cleaner, jobs, line_crashed)
-        for outcome in progress(results, lambda: None, show_progress):
-            _stop_if_terminated()
-            if outcome.output is not None:
-                try:
+        try:
+            for outcome in progress(results, lambda: None, show_progress):
+                _stop_if_terminated()
+                if outcome.output is not None:
                     out.write(outcome.output)
-                except OSError as e:
-                    raise OutputError(f"cannot write -o {output}: {reason(e)}") from None
-            report.add(outcome)
+                report.add(outcome)
+            out.flush()
+        except OSError as e:
+            raise OutputError(f"-o: cannot write {output}: {reason(e)}") from None
 
 
 def _input_format(given: str | None, inputs: tuple[str, ...], files_from: str | None) -> str:
@@ -330,8 +331,8 @@ def _open_early(stack: ExitStack, what: str, name: Path | None) -> tuple[str, Bi
         return None
     try:
         return str(name), stack.enter_context(open_sink(name))
-    except OSError as e:
-        raise Refused(f"cannot write {what} {name}: {reason(e)}") from None
+    except OutputError as e:
+        raise Refused(f"{what}: {e}") from None
 
 
 @main.command(context_settings=CONTEXT)
@@ -420,26 +421,33 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
             skip_existing = False
     jobs = jobs or available_cpus()
     show_progress = not quiet and not verbose and sys.stderr.isatty()
-    with ExitStack() as stack:
-        errors = _open_early(stack, "--errors", errors_file)
-        stats = _open_early(stack, "--stats", stats_file)
-        report = Report(errors, verbose)
-        try:
-            if input_format == "jsonl":
-                fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json")
-                _clean_jsonl(cleaner, inputs, files_from, output or STDIO, fields, jobs, report, show_progress,
-                             max_bytes)
-            else:
-                _clean_files(cleaner, inputs, files_from, dest, fmt, with_metadata, skip_existing, jobs, report,
-                             show_progress, max_bytes)
-            if stats is not None:
-                try:
-                    stats[1].write((render.json_text(report.stats.to_dict(), indent=1) + "\n").encode("utf-8"))
-                except OSError as e:
-                    raise OutputError(f"cannot write --stats {stats[0]}: {reason(e)}") from None
-        except OutputError as e:
-            error(str(e))
-            sys.exit(1)
+    failed_output = False
+    try:
+        with ExitStack() as stack:
+            errors = _open_early(stack, "--errors", errors_file)
+            stats = _open_early(stack, "--stats", stats_file)
+            report = Report(errors, verbose)
+            try:
+                if input_format == "jsonl":
+                    fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json")
+                    _clean_jsonl(cleaner, inputs, files_from, output or STDIO, fields, jobs, report, show_progress,
+                                 max_bytes)
+                else:
+                    _clean_files(cleaner, inputs, files_from, dest, fmt, with_metadata, skip_existing, jobs, report,
+                                 show_progress, max_bytes)
+                if stats is not None:
+                    try:
+                        stats[1].write((render.json_text(report.stats.to_dict(), indent=1) + "\n").encode("utf-8"))
+                    except OSError as e:
+                        raise OutputError(f"--stats: cannot write {stats[0]}: {reason(e)}") from None
+            except OutputError as e:  # the run stops; the other outputs are kept
+                error(str(e))
+                failed_output = True
+    except OutputError as e:  # finishing --errors or --stats
+        error(str(e))
+        failed_output = True
+    if failed_output:  # after the outputs were closed: the others are kept
+        sys.exit(1)
     if digest is not None and dest.path.is_dir():
         resume.store(dest.path, digest)
     if not quiet and (output is not None or report.cleaned + report.skipped + report.failed > 1):

@@ -23,7 +23,7 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -128,8 +128,13 @@ def open_output(name: str) -> Iterator[IO[str]]:
         _zstd()  # fail before any work when zstandard is missing
     with open_sink(name) as raw:
         compressed = _compress(raw, name)
-        out = io.TextIOWrapper(compressed, encoding="utf-8", newline="\n")
-        yield out
+        out = io.TextIOWrapper(compressed, encoding="utf-8", newline="\n", write_through=True)
+        try:
+            yield out
+        except BaseException:
+            with suppress(OSError, ValueError):
+                out.detach()  # nothing is left in it to write when it is collected
+            raise
         out.detach()  # flushes; `compressed` stays open
         if compressed is not raw:
             compressed.close()  # writes the gzip trailer or zstd frame end; `raw` stays open

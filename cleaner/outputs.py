@@ -15,7 +15,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -78,18 +78,38 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 @contextmanager
 def open_output(name: str | Path) -> Iterator[BinaryIO]:
     """The binary stream of one named output: stdout for '-', the device, FIFO or link itself for
-    a stream (`is_stream`), else an `atomic_file`."""
+    a stream (`is_stream`, unbuffered), else a temporary file renamed over `name` when the block
+    ends without an error. Failing to open or to finish it is an OutputError naming it."""
     if str(name) == STDIO:
         yield sys.stdout.buffer
         sys.stdout.flush()
         return
     path = Path(name)
-    if is_stream(path):
-        with path.open("wb") as f:
-            yield f
-        return
-    with atomic_file(path) as f:
+    tmp: str | None = None
+    try:
+        if is_stream(path):
+            f: BinaryIO = path.open("wb", buffering=0)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            mode = new_file_mode(path)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.fchmod(fd, mode)
+            f = os.fdopen(fd, "wb")
+    except OSError as e:
+        raise OutputError(f"cannot write {name}: {reason(e)}") from None
+    try:
         yield f
+        f.close()
+        if tmp is not None:
+            os.replace(tmp, path)
+    except BaseException as e:
+        with suppress(OSError):
+            f.close()
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {name}: {reason(e)}") from None
+        raise
 
 
 def write_atomic(path: Path, content: str) -> None:

@@ -51,6 +51,7 @@ _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_CONTROL = 0.1  # more than this share of control characters at the start: binary, not text
 _ESCAPED = regex.compile(r"[\udc80-\udcff]+")  # bytes that were not UTF-8, as surrogateescape left them
 _NON_ASCII = regex.compile(r"[^\x00-\x7f\udc80-\udcff]+")
+_SURROGATES = regex.compile(r"[\ud800-\udfff]")
 _EMPTY = regex.compile(r"[\s\p{Cf}]*")  # whitespace and invisible format characters (zero-width spaces, BOMs)
 _HTML_START = regex.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", regex.I | regex.S)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -153,6 +154,16 @@ def looks_like_html(text: str, name: str = "") -> bool:
     if name.lower().endswith(HTML_SUFFIXES):
         return True
     return bool(_HTML_START.match(text[:4096]))
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (a JSON ``\\ud800`` escape decodes to one; it is no
+    character and cannot be encoded) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
 
 
 def is_empty(text: str) -> bool:

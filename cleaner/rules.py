@@ -244,8 +244,18 @@ def parse_rule(data: dict, source: str, check: bool = True) -> Rule:
         try:
             rule.compiled
         except regex.error as e:
-            raise RuleError(f"{where}: bad pattern: {e}") from None
+            raise RuleError(f"{where}: bad pattern: {_own_error(rule.pattern) or e}") from None
     return rule
+
+
+def _own_error(pattern: str) -> regex.error | None:
+    """The error of `pattern` compiled as written, so its position is in the user's pattern (the
+    compiled one is wrapped in a group that sets the case)."""
+    try:
+        regex.compile(pattern, flags=regex.V0)
+    except regex.error as e:
+        return e
+    return None
 
 
 def load_file(path: Path, check: bool = True) -> list[Rule]:
