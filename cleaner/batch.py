@@ -44,10 +44,11 @@ class Input:
     path: Path | None
     rel: Path
     error: str | None = None  # known bad before reading (a URL)
+    label: str | None = None  # its name in messages when not its path (a URL)
 
     @property
     def name(self) -> str:
-        return "<stdin>" if self.path is None else str(self.path)
+        return self.label or ("<stdin>" if self.path is None else str(self.path))
 
 
 class InputError(Exception):
@@ -66,7 +67,7 @@ def find_inputs(args: Iterable[str], outdir: Path | None = None) -> Iterator[Inp
         if p.is_dir():
             yield from _walk(p, outdir)
         elif not p.exists() and _URL.match(arg):
-            yield Input(p, Path(p.name or "url"), "URLs are not fetched: download the page first")
+            yield Input(p, Path(p.name or "url"), "URLs are not fetched: download the page first", arg)
         elif not p.exists() and _GLOB_CHARS & set(arg):
             yield from _glob(arg)
         else:
