@@ -64,13 +64,41 @@ def test_errors_file_that_is_an_input_is_refused_before_it_is_truncated(tmp_path
 
 # ---- streams are streamed to, links are not replaced ----------------------------------------------
 
+def device(tmp_path: Path, name: str, minor: int) -> Path:
+    """A private copy of /dev/null (minor 3) or /dev/full (7): a test that regresses replaces it,
+    never the machine's own (as root, the rename replaced /dev/null itself)."""
+    path = tmp_path / name
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+        with open(path, "rb"):
+            pass
+    except OSError:  # not root, or devices disallowed here
+        pytest.skip("cannot make a device node")
+    return path
+
+
 def test_a_device_is_written_to_not_replaced(tmp_path):
     """As root, `-o /dev/null` turned /dev/null into a regular file (temporary file + rename)."""
+    null = device(tmp_path, "null", 3)
     src = tmp_path / "docs.jsonl"
     src.write_text(json.dumps({"text": ARTICLE}) + "\n")
-    res = run("clean", "--input-format", "jsonl", src, "-o", "/dev/null", "--stats", "/dev/null")
+    res = run("clean", "--input-format", "jsonl", src, "-o", null, "--stats", null)
     assert res.exit_code == 0, res.output
-    assert stat.S_ISCHR(os.lstat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+
+
+def test_a_fifo_is_written_to_not_replaced(tmp_path):
+    import threading
+
+    fifo = tmp_path / "stats.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    res = run("clean", "-", "--stats", fifo, input=ARTICLE)
+    reader.join(timeout=60)
+    assert res.exit_code == 0 and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert json.loads(got[0])["documents"] == 1
 
 
 def test_a_symlink_named_as_output_is_written_through_not_replaced(tmp_path):
@@ -172,15 +200,14 @@ def test_a_read_only_target_is_one_line_before_any_work(tmp_path, monkeypatch, o
 
 @pytest.mark.parametrize("option", ["-o", "--errors", "--stats"])
 def test_a_full_disk_is_one_line_and_exit_1(tmp_path, option):
-    if not os.path.exists("/dev/full"):
-        pytest.skip("no /dev/full")
+    full = device(tmp_path, "full", 7)  # every write: ENOSPC
     src = tmp_path / "docs.jsonl"
     src.write_text(json.dumps({"text": ARTICLE}) + "\n" + "{broken\n")
-    args = {"-o": ["-o", "/dev/full"], "--errors": ["-o", tmp_path / "o.jsonl", "--errors", "/dev/full"],
-            "--stats": ["-o", tmp_path / "o.jsonl", "--stats", "/dev/full"]}[option]
+    args = {"-o": ["-o", full], "--errors": ["-o", tmp_path / "o.jsonl", "--errors", full],
+            "--stats": ["-o", tmp_path / "o.jsonl", "--stats", full]}[option]
     res = run("clean", src, *args)
     assert res.exit_code == 1
-    assert f"{option}: cannot write /dev/full: No space left on device" in res.stderr
+    assert f"{option}: cannot write {full}: No space left on device" in res.stderr
     assert "Traceback" not in res.output
 
 
