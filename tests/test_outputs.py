@@ -273,3 +273,13 @@ def test_a_name_without_a_file_name_fails_alone(tmp_path):
 def test_clean_of_something_that_is_no_document_says_so():
     with pytest.raises(TypeError, match="a document is str or bytes, not NoneType"):
         clean(None)
+
+
+def test_an_input_found_by_a_glob_whose_output_is_itself_fails_alone(tmp_path, monkeypatch):
+    folder(tmp_path, "a.txt", "b.txt")
+    monkeypatch.chdir(tmp_path)
+    before = tree(tmp_path / "in")
+    res = run("clean", "in/*.txt", "-o", "in", "--jobs", "1")
+    assert res.exit_code == 1
+    assert "in/a.txt: output in/a.txt is this input: it would be overwritten" in res.stderr
+    assert tree(tmp_path / "in") == before
