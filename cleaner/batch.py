@@ -129,7 +129,7 @@ def output_path(outdir: Path, item: Input, fmt: str) -> Path:
     OUTDIR; InputError when its name leaves nothing to name a file after (``nonexist/..``)."""
     rel = Path(*[part for part in item.rel.parts if part not in ("", ".", "..", os.sep)])
     if not rel.name:
-        raise InputError("no such file" if item.path is not None and not item.path.exists()
+        raise InputError("no such file (or a broken link)" if item.path is not None and not item.path.exists()
                          else "no file name to name its output after")
     return outdir / rel.with_suffix({"json": ".json", "explain": ".explain.txt"}.get(fmt, ".txt"))
 

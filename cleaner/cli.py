@@ -11,6 +11,7 @@ import importlib
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -96,8 +97,9 @@ def _stop_if_terminated() -> None:
 @click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 def main() -> None:
     """Strip boilerplate from scraped news text and HTML pages, saying why for every line."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _terminate)
+    if threading.current_thread() is threading.main_thread():  # (signal handlers can only be set there)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _terminate)
 
 
 class Report:
@@ -119,6 +121,7 @@ class Report:
                 line = render.json_text({k: v for k, v in entry.items() if v is not None}) + "\n"
                 name, sink = self.errors
                 try:
+                    sys.stdout.flush()  # the sink may be stdout's buffer: records written before come first
                     sink.write(line.encode("utf-8"))
                     sink.flush()
                 except OSError as e:
@@ -437,6 +440,7 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
                                  show_progress, max_bytes)
                 if stats is not None:
                     try:
+                        sys.stdout.flush()
                         stats[1].write((render.json_text(report.stats.to_dict(), indent=1) + "\n").encode("utf-8"))
                     except OSError as e:
                         raise OutputError(f"--stats: cannot write {stats[0]}: {reason(e)}") from None
