@@ -176,7 +176,9 @@ def clean_input(cleaner: Cleaner, item: Input, data: bytes, source: str | None =
     try:
         text = decode_html(data) if html else decode(data)
     except NotText as e:
-        raise InputError(str(e)) from None
+        hint = "; JSON lines are read from .jsonl.gz, .jsonl.zst (or say --input-format jsonl)" \
+            if item.name.lower().endswith((".gz", ".zst")) else ""
+        raise InputError(f"{e}{hint}") from None
     if is_empty(text):
         raise InputError("empty input (no text)")
     try:

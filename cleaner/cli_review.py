@@ -161,9 +161,15 @@ def list_rules(rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
 @RULES_OPTION
 @DISABLE_OPTION
 def show_rule(rule_id: str, rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
-    """Show one rule: where it is defined, its pattern, options and examples."""
+    """Show one rule (where it is defined, its pattern, options and examples) or heuristic."""
     rs = _rule_set(rules, disable)
     rule = rs.get(rule_id)
+    if rule is None and rule_id in HEURISTICS:
+        for name, value in (("id", rule_id), ("kind", "heuristic"), ("group", rule_id.split(".")[0]),
+                            ("state", "off (--disable)" if is_disabled(rule_id, disable) else "on"),
+                            ("description", HEURISTICS[rule_id])):
+            click.echo(f"{name + ':':<16}{value}")
+        return
     if rule is None:
         raise click.BadParameter(f"no rule {rule_id!r} (see 'cleaner rules list')", param_hint="ID")
     fields = [("id", rule.id), ("kind", rule.kind), ("group", rule.group),

@@ -41,6 +41,13 @@ def test_json_lines_files_are_read_as_json_lines_by_their_suffix(tmp_path, name)
     assert json.loads(res.stdout)["text"] == BODY
 
 
+def test_a_compressed_file_read_as_a_document_hints_at_json_lines(tmp_path):
+    src = tmp_path / "docs.json.gz"
+    src.write_bytes(gzip.compress(json.dumps({"text": ARTICLE}).encode()))
+    res = run("clean", src)
+    assert res.exit_code == 1 and "binary data (gzip-compressed data)" in res.stderr and ".jsonl.gz" in res.stderr
+
+
 def test_json_lines_and_documents_in_one_run_is_a_usage_error(tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE)
     res = run("clean", jsonl(tmp_path / "d.jsonl", ARTICLE), tmp_path / "a.txt", "-o", tmp_path / "out")
@@ -175,6 +182,7 @@ def test_heuristics_are_listed_and_can_be_switched_off_by_id():
     listing = run("rules", "list", "--disable", "heuristic.line-model").output
     assert re.search(r"^heuristic\.line-model\s+heuristic\s+heuristic\s+off\b", listing, re.M)
     assert re.search(r"^heuristic\.duplicate\s+heuristic\s+heuristic\s+on\b", listing, re.M)
+    assert "state:          off (--disable)" in run("rules", "show", "meta.title", "--disable", "meta").output
 
 
 def test_a_keep_rule_protects_its_lines(tmp_path):
