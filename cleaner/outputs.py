@@ -27,12 +27,17 @@ class OutputError(Exception):
 
 
 def _read_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    """The process's umask: from /proc (Linux) without changing it, else set and set back."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
 
 
-UMASK = _read_umask()  # read once, at import, before any thread runs
+UMASK = _read_umask()  # read once, at import
 
 
 def new_file_mode(path: Path) -> int:
