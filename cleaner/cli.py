@@ -28,7 +28,7 @@ from .batch import (MAX_BYTES, STDIN, SUFFIXES, Input, InputError, Outcome, Task
                     find_inputs, listed_inputs, map_ordered, output_path, read_file_list, task_crashed, up_to_date)
 from .jsonl import SUFFIXES as JSONL_SUFFIXES
 from .jsonl import CompressionError, Fields, clean_line, line_crashed, open_output, read_lines
-from .outputs import STDIO, OutputError, check_not_an_input, reason, same_file, write_inside
+from .outputs import STDIO, OutputError, check_folder, check_not_an_input, reason, same_file, write_inside
 from .outputs import open_output as open_sink
 from .stats import RemovalStats
 
@@ -414,6 +414,11 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
     if dest is not None:
         _refuse_overwriting_inputs(dest, inputs, fmt)
     cleaner = make_cleaner(rules, disable)
+    if dest is not None and dest.kind == "folder":
+        try:
+            check_folder(dest.path)
+        except OutputError as e:
+            raise Refused(f"-o: {e}") from None
     digest = resume.fingerprint(cleaner, fmt=fmt, with_metadata=with_metadata) if skip_existing else None
     if digest is not None:
         if resume.is_fresh(dest.path):

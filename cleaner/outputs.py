@@ -123,6 +123,18 @@ def write_atomic(path: Path, content: str) -> None:
         f.write(content.encode("utf-8"))
 
 
+def check_folder(folder: Path) -> None:
+    """OutputError when no file can be written in `folder` (made if missing): read-only, not a
+    folder, no permission; found before any work rather than once per document."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cleaner-", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        raise OutputError(f"cannot write in {folder}: {reason(e)}") from None
+
+
 def write_inside(outdir: Path, target: Path, content: str) -> None:
     """Write `content` to `target`, refusing (OutputError) a target whose folder, once symlinks
     are followed, is not inside `outdir` (a symlink inside the output folder pointing elsewhere)."""

@@ -198,6 +198,21 @@ def test_a_read_only_target_is_one_line_before_any_work(tmp_path, monkeypatch, o
     assert "Traceback" not in res.output and BODY not in res.stdout  # nothing was cleaned
 
 
+@pytest.mark.parametrize("target", ["read-only", "a file"])
+def test_an_output_folder_that_cannot_be_written_is_one_line_before_any_work(tmp_path, monkeypatch, target):
+    """Each document failed alone with the same reason (or the folder was a file: 'File exists')."""
+    src = folder(tmp_path, "a.txt", "b.txt")
+    if target == "read-only":
+        read_only(monkeypatch)
+        out = tmp_path / "out"
+    else:
+        (tmp_path / "out").write_text("a file")
+        out = f"{tmp_path / 'out'}/"
+    res = run("clean", src, "-o", out)
+    assert res.exit_code == 2 and len(res.stderr.splitlines()) == 1
+    assert res.stderr.startswith(f"cleaner: -o: cannot write in {tmp_path / 'out'}")
+
+
 @pytest.mark.parametrize("option", ["-o", "--errors", "--stats"])
 def test_a_full_disk_is_one_line_and_exit_1(tmp_path, option):
     full = device(tmp_path, "full", 7)  # every write: ENOSPC
