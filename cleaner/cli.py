@@ -328,12 +328,12 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin is None or sys.stdin.isatty()
 
 
-def _open_early(stack: ExitStack, what: str, name: Path | None) -> tuple[str, BinaryIO] | None:
+def _open_early(stack: ExitStack, what: str, name: Path | None, atomic: bool) -> tuple[str, BinaryIO] | None:
     """Open an output before any work, so a folder that is read-only or missing is found now."""
     if name is None:
         return None
     try:
-        return str(name), stack.enter_context(open_sink(name))
+        return str(name), stack.enter_context(open_sink(name, atomic))
     except OutputError as e:
         raise Refused(f"{what}: {e}") from None
 
@@ -432,8 +432,8 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
     failed_output = False
     try:
         with ExitStack() as stack:
-            errors = _open_early(stack, "--errors", errors_file)
-            stats = _open_early(stack, "--stats", stats_file)
+            errors = _open_early(stack, "--errors", errors_file, atomic=False)  # as far as the run got
+            stats = _open_early(stack, "--stats", stats_file, atomic=True)
             report = Report(errors, verbose)
             try:
                 if input_format == "jsonl":

@@ -81,10 +81,12 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
 
 @contextmanager
-def open_output(name: str | Path) -> Iterator[BinaryIO]:
+def open_output(name: str | Path, atomic: bool = True) -> Iterator[BinaryIO]:
     """The binary stream of one named output: stdout for '-', the device, FIFO or link itself for
     a stream (`is_stream`, unbuffered), else a temporary file renamed over `name` when the block
-    ends without an error. Failing to open or to finish it is an OutputError naming it."""
+    ends without an error (`atomic`; else the file itself, written as it goes: a log that an
+    interrupted run leaves as far as it got). Failing to open or to finish it is an OutputError
+    naming it."""
     if str(name) == STDIO:
         yield sys.stdout.buffer
         sys.stdout.flush()
@@ -92,7 +94,7 @@ def open_output(name: str | Path) -> Iterator[BinaryIO]:
     path = Path(name)
     tmp: str | None = None
     try:
-        if is_stream(path):
+        if is_stream(path) or not atomic:
             f: BinaryIO = path.open("wb", buffering=0)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)

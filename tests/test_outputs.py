@@ -180,10 +180,17 @@ def test_new_outputs_get_0666_less_the_umask_and_a_replaced_file_keeps_its_mode(
 # ---- outputs that cannot be written: one clear line, before the work where possible -------------
 
 def read_only(monkeypatch):
-    def mkstemp(*args, **kwargs):
+    """Creating or writing any file fails as on a read-only file system (chmod does not stop root)."""
+    def refuse(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    real_open = Path.open
+
+    def open_(self, mode="r", *args, **kwargs):
+        return refuse() if "w" in mode else real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(Path, "open", open_)
 
 
 @pytest.mark.parametrize("option", ["-o", "--errors", "--stats"])
