@@ -305,3 +305,21 @@ def test_an_input_found_by_a_glob_whose_output_is_itself_fails_alone(tmp_path, m
     assert res.exit_code == 1
     assert "in/a.txt: output in/a.txt is this input: it would be overwritten" in res.stderr
     assert tree(tmp_path / "in") == before
+
+
+def test_an_interrupted_run_keeps_the_failures_met_so_far_in_the_errors_file(tmp_path, monkeypatch):
+    import cleaner.cli
+
+    real = cleaner.cli.clean_line
+
+    def interrupted(cleaner_, line, fields):
+        if line.number == 3:
+            raise KeyboardInterrupt
+        return real(cleaner_, line, fields)
+
+    monkeypatch.setattr(cleaner.cli, "clean_line", interrupted)
+    src = jsonl(tmp_path, "{broken", json.dumps({"text": ARTICLE}), json.dumps({"text": ARTICLE}))
+    run("clean", src, "-o", tmp_path / "out.jsonl", "--errors", tmp_path / "errors.jsonl", "--jobs", "1")
+    [failure] = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    assert failure["line"] == 1 and "malformed JSON" in failure["reason"]
+    assert not (tmp_path / "out.jsonl").exists()  # the output appears whole or not at all
