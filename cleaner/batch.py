@@ -145,6 +145,8 @@ def up_to_date(item: Input, target: Path) -> bool:
 def read_input(item: Input, max_bytes: int | None = None) -> bytes:
     """The bytes of `item`; with `max_bytes`, at most one byte more than that is read (a device
     or a pipe that never ends included), and `too_big` refuses the rest."""
+    if item.error is not None:
+        raise InputError(item.error)
     limit = -1 if max_bytes is None else max_bytes + 1
     if item.path is None:
         return too_big(sys.stdin.buffer.read(limit), max_bytes)

@@ -127,3 +127,12 @@ def test_the_line_caches_hold_a_bounded_amount_of_text(monkeypatch):
     finally:
         tracemalloc.stop()
     assert grown < 1_000_000, grown
+
+
+def test_bundled_rules_do_not_look_at_lines_longer_than_their_limit_but_user_rules_do(tmp_path):
+    line = "SUBSCRIBE" + "!" * rules.BUNDLED_MAX_CHARS
+    bundled = RuleSet.load()
+    assert bundled.match("SUBSCRIBE" + "!" * 100)[0].id == "nav.subscribe"
+    assert bundled.match(line) is None
+    with_user = RuleSet.load([user_rule(tmp_path, r"^subscribe!+$", "subscribe!")])
+    assert with_user.match(line)[0].id == "x.slow"
