@@ -286,7 +286,8 @@ def test_the_readme_datatrove_example_runs_as_a_script(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     [code] = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "LocalPipelineExecutor" in block]
     (tmp_path / "example.py").write_text(code)
-    jsonl((tmp_path / "in").mkdir() or tmp_path / "in" / "docs.jsonl", ARTICLE)
+    (tmp_path / "in").mkdir()
+    jsonl(tmp_path / "in" / "docs.jsonl", ARTICLE)
     res = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
     [out] = (tmp_path / "out").iterdir()
