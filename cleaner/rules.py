@@ -21,7 +21,7 @@ it; ``tail`` is a heading that may start a junk section running to the end of th
 little prose follows it); ``end`` is a heading that ends the article (a comment section: cut once
 article prose came before it);
 ``field`` lifts the line into a metadata field; ``keep`` protects the line: whatever a rule or
-heuristic decided, it stays in the body (see `overrides.protect`). The rules of a set (but those with ``contains``) are
+heuristic decided, it stays in the body (see `overrides.apply`). The rules of a set (but those with ``contains``) are
 compiled into one alternation tried at the start of a line, so matching costs one regex match
 whatever the number of rules, plus one search for each of the few rules not anchored with ``^`` or
 gated by ``contains`` (skipped when the line has more words than their ``max_words`` or none of
@@ -405,7 +405,8 @@ class RuleSet:
 
     def ids(self) -> set[str]:
         """Every name `disabled` may hold: each rule id and each dotted prefix of one (its group)."""
-        return {".".join(parts[:i]) for r in self.all_rules for parts in [r.id.split(".")] for i in range(1, len(parts) + 1)}
+        parts = [r.id.split(".") for r in self.all_rules]
+        return {".".join(p[:i]) for p in parts for i in range(1, len(p) + 1)}
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -441,11 +442,7 @@ class RuleSet:
     def _timed_out(self, text: str) -> RuleTimeout:
         """The error for a search that ran out of time on `text`, naming the rule that costs most there."""
         spent = _budget_spent()
-        token = _deadline.set(None)  # the culprit is looked for outside the budget
-        try:
-            culprit, seconds = _slowest([*self._ordered, *self.keeps], text)
-        finally:
-            _deadline.reset(token)
+        culprit, seconds = _slowest([*self._ordered, *self.keeps], text)
         which = f"rule {culprit.id!r} ({culprit.source})" if culprit else "a rule"
         if spent is not None:
             cost = f" ({seconds:.2f} s on one line of {len(text)} characters)" if culprit else ""
