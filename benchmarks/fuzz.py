@@ -6,8 +6,10 @@
 
 Each input picks a target by its first byte: `read.decode` (raw bytes: anything but `NotText`
 is a crash), `wraps.repair`, `RuleSet.match` line by line (the bundled rules), `rules.load_file`
-on the bytes as a rule file (anything but `RuleError` is a crash), or `cleaner.clean`. The
-atheris corpus starts from the seed documents. A crash stops the run with the input saved
+on the bytes as a rule file (anything but `RuleError` is a crash), `cleaner.clean`, or a line of
+1 MB without spaces made by repeating the input (minified script, base64 blobs and dotted chains
+are such lines): cleaning a document holding it must finish within LONG_LINE_SECONDS, a
+quadratic pattern takes hours there. The atheris corpus starts from the seed documents. A crash stops the run with the input saved
 (atheris: ./crash-*) or printed (hypothesis, shrunk); make it a regression test.
 `pip install atheris` first for the coverage-guided engine.
 """
@@ -21,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LONG_LINE_CHARS = 1_000_000
+LONG_LINE_SECONDS = 60.0  # linear code cleans such a line in about a second
 
 
 def make_target():
@@ -68,7 +72,18 @@ def make_target():
         except RuleTimeout as e:
             print(f"fuzz: RuleTimeout: {e}", file=sys.stderr)
 
-    targets = (reader, wraps, match, rule_files, whole)
+    def long_line(data: bytes) -> None:
+        unit = "".join(as_text(data).split()) or "x"
+        line = (unit * (LONG_LINE_CHARS // len(unit) + 1))[:LONG_LINE_CHARS]
+        start = time.monotonic()
+        try:
+            clean(f"A headline\n\n{line}\n", html=False)
+        except RuleTimeout as e:
+            print(f"fuzz: RuleTimeout: {e}", file=sys.stderr)
+        seconds = time.monotonic() - start
+        assert seconds < LONG_LINE_SECONDS, f"a 1 MB line of {unit[:40]!r}... took {seconds:.0f} s"
+
+    targets = (reader, wraps, match, rule_files, whole, long_line)
 
     def one_input(data: bytes) -> None:
         if data:
@@ -83,7 +98,7 @@ def seed_corpus() -> Path:
     seeds = [p.read_bytes() for p in sorted((ROOT / "seeds").glob("*.txt"))]
     seeds.append((ROOT / "rules" / "nav.toml").read_bytes())
     for i, seed in enumerate(seeds):
-        for t in range(5):
+        for t in range(6):
             (corpus / f"{i}-{t}").write_bytes(bytes([t]) + seed[:4096])
     return corpus
 

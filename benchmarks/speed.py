@@ -59,10 +59,9 @@ def docs_per_second(fn, items: list, passes: int, reset=None) -> float:
 
 def forget_lines() -> None:
     """Empty cleaner's per-line caches, so a pass over documents seen before costs what a first pass does."""
-    from cleaner import features, metadata, model, normalize
+    from cleaner import caches
 
-    for cached in (features.line_features, normalize.comparison_key, model._shape, metadata.parse_date):
-        cached.cache_clear()
+    caches.clear()
 
 
 def text_vs_trafilatura(folders: list[Path], passes: int) -> tuple[float, float, bool]:

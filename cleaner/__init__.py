@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import render
+from . import caches, overrides, render
 from .document import Document
 from .pipeline import build, clean_document
-from .read import decode
-from .rules import RuleError, RuleSet
+from .read import decode, without_surrogates
+from .rules import RuleError, RuleSet, budget, time_budget
 
 __version__ = "0.1.0"
 __all__ = ["Cleaner", "Result", "RuleError", "clean", "__version__"]
@@ -58,25 +58,38 @@ class Result:
 class Cleaner:
     """A configured cleaner, reusable for many documents and safe to share between threads.
 
-    `rules`: extra rule files or folders; `disable`: rule ids or groups to switch off
-    (``"caption"``, ``"nav.share"``); `defaults`: load the bundled rule sets.
+    `rules`: extra rule files or folders; `disable`: rule ids or groups, or heuristic ids
+    (``"heuristic.line-model"``), to switch off (``"caption"``, ``"nav.share"``; an unknown name is a
+    `RuleError`); `defaults`: load the bundled rule sets.
     """
 
     def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (), defaults: bool = True):
-        self.rules = RuleSet.load([Path(p) for p in rules], disable, defaults)
+        self.disabled = tuple(disable)
+        self.rules = RuleSet.load([Path(p) for p in rules], self.disabled, defaults)
+        overrides.check_disabled(self.disabled, self.rules)
 
     def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None) -> Result:
         """Clean one document given as text or bytes. `html` forces (True) or forbids (False)
-        the HTML path; by default it is chosen by the source's extension or the content."""
-        from .html import build_page, is_html
+        the HTML path; by default it is chosen by the source's extension or the content. The
+        searches with user rules share a time budget linear in its length (`rules.RuleTimeout`)."""
+        from .read import is_html
 
+        if not isinstance(data, (str, bytes)):
+            raise TypeError(f"a document is str or bytes, not {type(data).__name__}")
+        if isinstance(data, str):
+            data = without_surrogates(data)
         if html is None:
             html = is_html(data, source)
-        if html:
-            doc, profile = build_page(data, source)
-        else:
-            doc, profile = build(decode(data) if isinstance(data, bytes) else data, source), "text"
-        clean_document(doc, self.rules, profile)
+        with time_budget(budget(len(data))):
+            if html:
+                from .html import build_page
+
+                doc, profile = build_page(data, source)
+            else:
+                doc, profile = build(decode(data) if isinstance(data, bytes) else data, source), "text"
+            clean_document(doc, self.rules, profile)
+            overrides.apply(doc, self.rules, self.disabled)
+        caches.note(len(data))
         return Result(render.body(doc), doc.metadata.get("title"), doc.metadata.get("author"),
                       doc.metadata.get("date"), doc)
 

@@ -1,27 +1,27 @@
 """The edge of the pipeline: finding inputs, mapping them to outputs, cleaning them in parallel
-processes, writing atomically, and reporting failures without stopping the batch.
+processes, and reporting failures without stopping the batch (writing them: `outputs`).
 """
 
 from __future__ import annotations
 
 import glob
-import json
 import os
 import signal
+import stat
 import sys
-import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+import regex
 
 from . import Cleaner, Result, render
-from .html import decode as decode_html
-from .html import is_html
-from .read import HTML_SUFFIXES, NotText, decode
+from .read import HTML_SUFFIXES, NotText, decode, decode_html, is_empty, is_html
 from .rules import RuleTimeout
 from .stats import Counts, removal_counts
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".txt", *HTML_SUFFIXES)
 STDIN = "-"
+_URL = regex.compile(r"^[a-z][a-z0-9+.-]*://", regex.I)
 _GLOB_CHARS = frozenset("*?[")
 CHUNK = 8  # documents sent to a worker at a time
 MAX_BYTES = 50_000_000  # default --max-bytes: larger inputs are refused unread
@@ -42,40 +43,57 @@ class Input:
 
     path: Path | None
     rel: Path
+    error: str | None = None  # known bad before reading (a URL)
+    label: str | None = None  # its name in messages when not its path (a URL)
 
     @property
     def name(self) -> str:
-        return "<stdin>" if self.path is None else str(self.path)
+        return self.label or ("<stdin>" if self.path is None else str(self.path))
 
 
 class InputError(Exception):
     """A document that cannot be cleaned; the message says why in one line."""
 
 
-def find_inputs(args: Iterable[str]) -> Iterator[Input]:
-    """Expand inputs, lazily: files, folders (searched recursively), globs ('scrapes/**/*.txt',
-    expanded here when no file has that literal name) and '-' for stdin."""
+def find_inputs(args: Iterable[str], outdir: Path | None = None) -> Iterator[Input]:
+    """Expand inputs, lazily: files, folders (searched recursively, `outdir` left out), globs
+    ('scrapes/**/*.txt', expanded here when no file has that literal name) and '-' for stdin. A URL
+    is an input that fails: it is not fetched."""
     for arg in args:
         if arg == STDIN:
             yield Input(None, Path("stdin.txt"))
             continue
         p = Path(arg)
         if p.is_dir():
-            yield from _walk(p)
+            yield from _walk(p, outdir)
+        elif not p.exists() and _URL.match(arg):
+            yield Input(p, Path(p.name or "url"), "URLs are not fetched: download the page first", arg)
         elif not p.exists() and _GLOB_CHARS & set(arg):
             yield from _glob(arg)
         else:
             yield Input(p, Path(p.name))
 
 
-def _walk(folder: Path) -> Iterator[Input]:
-    """The documents under `folder`, in sorted order, each relative to `folder`."""
+def _walk(folder: Path, outdir: Path | None = None) -> Iterator[Input]:
+    """The documents under `folder`, in sorted order, each relative to `folder`: regular files
+    (and broken links, to report them) with a document suffix; a FIFO, socket or device is left
+    alone (reading one could block forever), and so is the output folder `outdir` (its outputs are
+    no inputs)."""
+    skip = os.path.realpath(outdir) if outdir is not None else None
     for root, dirs, files in os.walk(folder):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(root, d)) != skip)
         for f in sorted(files):
-            if f.lower().endswith(SUFFIXES):
-                full = Path(root) / f
+            full = Path(root) / f
+            if f.lower().endswith(SUFFIXES) and _regular_or_missing(full):
                 yield Input(full, full.relative_to(folder))
+
+
+def _regular_or_missing(path: Path) -> bool:
+    """True for a regular file (through symlinks) or a broken link; False for a FIFO, socket or device."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True
 
 
 def _glob(pattern: str) -> Iterator[Input]:
@@ -99,16 +117,20 @@ def read_file_list(lines: Iterable[str]) -> Iterator[str]:
             yield line
 
 
-def listed_inputs(names: Iterable[str]) -> Iterator[Input]:
+def listed_inputs(names: Iterable[str], outdir: Path | None = None) -> Iterator[Input]:
     """Inputs from a --files-from list: relative paths keep their folders in the output."""
     for name in names:
         p = Path(name)
-        yield from _walk(p) if p.is_dir() else [Input(p, p)]
+        yield from _walk(p, outdir) if p.is_dir() else [Input(p, p)]
 
 
 def output_path(outdir: Path, item: Input, fmt: str) -> Path:
-    """Where the output of `item` goes: OUTDIR/sub/name.txt (.json, .explain.txt), always inside OUTDIR."""
+    """Where the output of `item` goes: OUTDIR/sub/name.txt (.json, .explain.txt), always inside
+    OUTDIR; InputError when its name leaves nothing to name a file after (``nonexist/..``)."""
     rel = Path(*[part for part in item.rel.parts if part not in ("", ".", "..", os.sep)])
+    if not rel.name:
+        raise InputError("no such file (or a broken link)" if item.path is not None and not item.path.exists()
+                         else "no file name to name its output after")
     return outdir / rel.with_suffix({"json": ".json", "explain": ".explain.txt"}.get(fmt, ".txt"))
 
 
@@ -123,6 +145,8 @@ def up_to_date(item: Input, target: Path) -> bool:
 def read_input(item: Input, max_bytes: int | None = None) -> bytes:
     """The bytes of `item`; with `max_bytes`, at most one byte more than that is read (a device
     or a pipe that never ends included), and `too_big` refuses the rest."""
+    if item.error is not None:
+        raise InputError(item.error)
     limit = -1 if max_bytes is None else max_bytes + 1
     if item.path is None:
         return too_big(sys.stdin.buffer.read(limit), max_bytes)
@@ -146,18 +170,21 @@ def too_big(data: bytes, max_bytes: int | None) -> bytes:
     return data
 
 
-def clean_input(cleaner: Cleaner, item: Input, data: bytes) -> Result:
-    """Clean the bytes of one input; raise InputError for input that is not a text document.
-    HTML is decoded as a browser would (its declared charset counts), other text by detection."""
+def clean_input(cleaner: Cleaner, item: Input, data: bytes, source: str | None = None) -> Result:
+    """Clean the bytes of one input (named `source` in its record, by default its path); raise
+    InputError for input that is not a text document. HTML is decoded as a browser would (its
+    declared charset counts), other text by detection."""
     html = is_html(data, item.name)
     try:
         text = decode_html(data) if html else decode(data)
     except NotText as e:
-        raise InputError(str(e)) from None
-    if not text.strip():
+        hint = "; JSON lines are read from .jsonl.gz, .jsonl.zst (or say --input-format jsonl)" \
+            if item.name.lower().endswith((".gz", ".zst")) else ""
+        raise InputError(f"{e}{hint}") from None
+    if is_empty(text):
         raise InputError("empty input (no text)")
     try:
-        return cleaner.clean(text, source=item.name, html=html)
+        return cleaner.clean(text, source=item.name if source is None else source, html=html)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
 
@@ -166,7 +193,7 @@ def render_result(result: Result, fmt: str, with_metadata: bool = False, one_lin
     """The output text of one result: the body (optionally with a metadata header) or JSON
     (indented, or on one line for JSON lines)."""
     if fmt == "json":
-        return json.dumps(result.to_dict(), ensure_ascii=False, indent=None if one_line else 1) + "\n"
+        return render.json_text(result.to_dict(), indent=None if one_line else 1) + "\n"
     if fmt == "explain":
         from .review import annotated
 
@@ -175,39 +202,19 @@ def render_result(result: Result, fmt: str, with_metadata: bool = False, one_lin
     return text + "\n" if text else ""
 
 
-@contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
-    """A binary file that appears at `path` only when the block ends without an error: it is
-    written to a temporary file in the same folder and renamed, so an interrupted run never
-    leaves a half-written output."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, content: str) -> None:
-    """Write `content` to `path` atomically (see `atomic_file`)."""
-    with atomic_file(path) as f:
-        f.write(content.encode("utf-8"))
-
-
 # --- cleaning many documents, in order, in parallel processes ---------------------------------
 
 @dataclass(frozen=True)
 class Task:
     """One input of a folder batch and where its output goes (None: stdout); `skip` when its
-    output is up to date (--skip-existing); `data` holds stdin, read by the parent process."""
+    output is up to date (--skip-existing); `data` holds stdin, read by the parent process;
+    `error` says why it fails before it is read (its output would overwrite another's, ...)."""
 
     item: Input
     target: Path | None
     skip: bool = False
     data: bytes | None = None
+    error: str | None = None
 
 
 @dataclass
@@ -233,6 +240,8 @@ def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
     """Read, clean and render one input (in a worker process); never raises for a bad input, and
     a bug met on one document fails that document, not the batch."""
     item = task.item
+    if task.error or item.error:
+        return Outcome(item.name, error=task.error or item.error, target=task.target)
     if task.skip:
         return Outcome(item.name, skipped=True, target=task.target)
     try:
@@ -258,12 +267,49 @@ _worker_cleaner: Cleaner | None = None
 
 def _init_worker(cleaner: Cleaner) -> None:
     """Each worker process receives the configured cleaner once. Ctrl-C is the parent's to handle,
-    and SIGTERM (from the parent stopping the pool) ends a worker at once, whatever handler the
-    parent process had installed."""
+    SIGTERM (from the parent stopping the pool) ends a worker at once, whatever handler the parent
+    process had installed, and a worker whose parent died exits (`_exit_with_parent`)."""
     global _worker_cleaner
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_cleaner = cleaner
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+PARENT_POLL = 0.5  # seconds between a worker's checks that its parent is alive
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit this worker once its parent is gone (SIGKILL leaves the parent no time to stop its
+    pool; a worker left alive holds stdout, and a caller waiting for its end would wait forever)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may use: its CPU affinity, within the cgroup's CPU quota (containers)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    quota = cgroup_cpu_quota()
+    return max(1, min(cpus, quota) if quota else cpus)
+
+
+def cgroup_cpu_quota(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """The cgroup CPU limit in whole CPUs (rounded up), or None when there is none (v2 cpu.max, v1 cfs quota)."""
+    for quota_file, period_file in (("cpu.max", None), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us")):
+        try:
+            fields = (root / quota_file).read_text().split()
+            if period_file is not None:
+                fields.append((root / period_file).read_text().strip())
+            quota, period = int(fields[0]), int(fields[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if quota > 0 and period > 0:
+            return -(-quota // period)
+    return None
 
 
 def _in_worker(fn: Callable[[Cleaner, T], R], chunk: list[T]) -> list[R]:
@@ -315,8 +361,17 @@ def map_ordered(fn: Callable[[Cleaner, T], R], items: Iterable[T], cleaner: Clea
                 pending.popleft()
             except BrokenProcessPool:
                 pool = yield from _rescue(pool, pending, fn, cleaner, jobs, crashed)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # Ctrl-C, SIGTERM, the consumer stopping: the workers stop now, mid-document
+        _kill(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool without waiting for the documents its workers are cleaning."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _pool(jobs: int, cleaner: Cleaner) -> ProcessPoolExecutor:

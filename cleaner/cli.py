@@ -1,44 +1,63 @@
-"""The command line: thin click commands over the API and the batch helpers."""
+"""The command line: thin click commands over the API and the batch helpers.
+
+Exit codes: 0 when all went well, 1 when an input failed (or an output could not be written
+during the run), 2 for a usage error or a run refused before any work (rules, an output over an
+input, an output that cannot be opened), 130 on Ctrl-C and 143 on SIGTERM.
+"""
 
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import ExitStack
+from dataclasses import dataclass
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 import click
 
-from . import Cleaner, RuleError, __version__
-from .batch import (MAX_BYTES, STDIN, Input, InputError, Outcome, Task, clean_task, find_inputs, listed_inputs,
-                    map_ordered, output_path, read_file_list, task_crashed, up_to_date, write_atomic)
+from . import Cleaner, RuleError, __version__, render, resume
+from .batch import (MAX_BYTES, STDIN, SUFFIXES, Input, InputError, Outcome, Task, available_cpus, clean_task,
+                    find_inputs, listed_inputs, map_ordered, output_path, read_file_list, task_crashed, up_to_date)
+from .jsonl import SUFFIXES as JSONL_SUFFIXES
 from .jsonl import CompressionError, Fields, clean_line, line_crashed, open_output, read_lines
+from .outputs import STDIO, OutputError, check_folder, check_not_an_input, reason, same_file, write_inside
+from .outputs import open_output as open_sink
 from .stats import RemovalStats
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
                             help="Extra rule file or folder (repeatable).")
 DISABLE_OPTION = click.option("--disable", multiple=True,
-                              help="Switch off a rule id or a group such as 'caption' (repeatable).")
+                              help="Switch off a rule id, a group such as 'caption', or a heuristic such as "
+                                   "'heuristic.line-model' (repeatable; see 'cleaner rules list').")
 
 
 def error(msg: str) -> None:
     click.echo(f"cleaner: {msg}", err=True)
 
 
+class Refused(click.ClickException):
+    """A run refused before any work (exit 2): one line on stderr, without the usage banner."""
+
+    exit_code = 2
+
+    def show(self, file: IO[str] | None = None) -> None:
+        error(self.format_message())
+
+
 def make_cleaner(rules: tuple[str, ...], disable: tuple[str, ...]) -> Cleaner:
     try:
         return Cleaner(rules=rules, disable=disable)
     except RuleError as e:
-        raise click.UsageError(str(e)) from None
+        raise Refused(str(e)) from None
 
 
 class LazyGroup(click.Group):
@@ -58,17 +77,36 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+_terminated: list[int] = []
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM: leave at once, temporary files removed and workers stopped, exit 128+N."""
+    _terminated.append(signum)
+    sys.exit(128 + signum)
+
+
+def _stop_if_terminated() -> None:
+    """Exit now if a signal came but its SystemExit was lost (raised inside some object's __del__,
+    where Python ignores exceptions)."""
+    if _terminated:
+        sys.exit(128 + _terminated[0])
+
+
 @click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 def main() -> None:
     """Strip boilerplate from scraped news text and HTML pages, saying why for every line."""
+    if threading.current_thread() is threading.main_thread():  # (signal handlers can only be set there)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _terminate)
 
 
 class Report:
     """Counts outcomes, reports failures (stderr, --errors JSONL), sums --stats, and prints the
     end summary."""
 
-    def __init__(self, errors: IO[str] | None, verbose: bool):
+    def __init__(self, errors: tuple[str, BinaryIO] | None, verbose: bool):
         self.errors, self.verbose = errors, verbose
         self.cleaned = self.skipped = self.failed = 0
         self.stats = RemovalStats()
@@ -80,8 +118,14 @@ class Report:
             error(f"{outcome.where}: {outcome.error}")
             if self.errors is not None:
                 entry = {"path": outcome.name, "line": outcome.line, "reason": outcome.error}
-                self.errors.write(json.dumps({k: v for k, v in entry.items() if v is not None}, ensure_ascii=False) + "\n")
-                self.errors.flush()
+                line = render.json_text({k: v for k, v in entry.items() if v is not None}) + "\n"
+                name, sink = self.errors
+                try:
+                    sys.stdout.flush()  # the sink may be stdout's buffer: records written before come first
+                    sink.write(line.encode("utf-8"))
+                    sink.flush()
+                except OSError as e:
+                    raise OutputError(f"--errors: cannot write {name}: {reason(e)}") from None
         elif outcome.skipped:
             self.skipped += 1
             if self.verbose:
@@ -121,19 +165,12 @@ def progress(outcomes: Iterator[Outcome], total: Callable[[], int | None], show:
         yield from bar
 
 
-def deliver(outcome: Outcome, written: dict[Path, str]) -> None:
-    """Write a cleaned document to its output file (or stdout); InputError when it cannot be."""
-    if outcome.target is None:
-        sys.stdout.write(outcome.output or "")
-        return
-    target = outcome.target
-    if target in written:
-        raise InputError(f"output {target} would overwrite the output of {written[target]}")
-    try:
-        write_atomic(target, outcome.output)
-    except OSError as e:
-        raise InputError(f"cannot write {target}: {e.strerror or e}") from None
-    written[target] = outcome.name
+@dataclass(frozen=True)
+class Destination:
+    """Where a files batch goes: "stdout", one "file" (-o one.txt, one input) or a "folder"."""
+
+    kind: str
+    path: Path | None = None
 
 
 def _one_document(inputs: tuple[str, ...], files_from: str | None) -> bool:
@@ -144,150 +181,285 @@ def _one_document(inputs: tuple[str, ...], files_from: str | None) -> bool:
     return inputs[0] == STDIN or p.is_file() or not (p.exists() or any(c in inputs[0] for c in "*?["))
 
 
+def _destination(output: str | None, inputs: tuple[str, ...], files_from: str | None) -> Destination:
+    """-o as a file or a folder: a folder when it ends with '/' or is one; a file when it has a suffix
+    and the inputs are one document; several inputs and a file name are a usage error."""
+    if output is None or output == STDIO:
+        return Destination("stdout")
+    path = Path(output)
+    if output.endswith(("/", os.sep)) or path.is_dir():
+        return Destination("folder", path)
+    if _one_document(inputs, files_from) and (path.suffix or path.exists()):
+        return Destination("file", path)
+    if path.exists():
+        raise click.UsageError(f"-o {output} is a file, but there are several inputs: give a folder")
+    if path.suffix:
+        raise click.UsageError(f"-o {output} names a file, but there are several inputs: give a folder (-o DIR/)")
+    return Destination("folder", path)
+
+
+def _refuse_overwriting_inputs(dest: Destination, inputs: tuple[str, ...], fmt: str) -> None:
+    """Refused, before any work, when an output would overwrite an input named on the command line."""
+    for arg in inputs:
+        if arg == STDIN or not os.path.exists(arg):
+            continue
+        if dest.kind == "file" and same_file(dest.path, arg):
+            raise Refused(f"-o {dest.path} is the input {arg}: it would be overwritten")
+        if dest.kind != "folder":
+            continue
+        if os.path.isdir(arg) and same_file(dest.path, arg):
+            raise Refused(f"-o {dest.path} is the input folder {arg}: its outputs would overwrite or join the "
+                          "inputs; choose another folder")
+        if os.path.isfile(arg) and same_file(output_path(dest.path, Input(Path(arg), Path(Path(arg).name)), fmt), arg):
+            raise Refused(f"-o {dest.path}: the output of {arg} would overwrite it")
+
+
+def deliver(outcome: Outcome, dest: Destination) -> None:
+    """Write a cleaned document to its output (a file in the folder, the one file, or stdout);
+    InputError when it cannot be."""
+    if outcome.target is None:
+        sys.stdout.write(outcome.output or "")
+        return
+    try:
+        if dest.kind == "folder":
+            write_inside(dest.path, outcome.target, outcome.output or "")
+        else:
+            with open_sink(outcome.target) as f:
+                f.write((outcome.output or "").encode("utf-8"))
+    except OutputError as e:
+        raise InputError(str(e)) from None
+    except OSError as e:
+        raise InputError(f"cannot write {outcome.target}: {reason(e)}") from None
+
+
 def _listed(files_from: str | None) -> Iterator[str]:
     """The names in the --files-from list (none without one)."""
     if files_from == STDIN:
         yield from read_file_list(sys.stdin)
     elif files_from:
-        with open(files_from, encoding="utf-8") as f:
+        with open(files_from, encoding="utf-8", errors="surrogateescape") as f:
             yield from read_file_list(f)
 
 
-def _tasks(items: Iterable[Input], outdir: Path | None, fmt: str, skip_existing: bool,
-           max_bytes: int) -> Iterator[Task]:
-    """A task per input; stdin is read here, since worker processes have none (at most one byte
-    past `max_bytes`: the worker refuses what is larger)."""
+def _tasks(items: Iterable[Input], dest: Destination, fmt: str, skip_existing: bool, max_bytes: int) -> Iterator[Task]:
+    """A task per input, with its output; an input whose output another input already has fails (on
+    every run, skipped or not). Stdin is read here, since worker processes have none (at most one
+    byte past `max_bytes`: the worker refuses what is larger)."""
+    taken: dict[Path, str] = {}
     for item in items:
-        target = output_path(outdir, item, fmt) if outdir is not None else None
-        skip = skip_existing and target is not None and up_to_date(item, target)
-        yield Task(item, target, skip, sys.stdin.buffer.read(max_bytes + 1) if item.path is None else None)
+        target, problem = None, None
+        try:
+            target = output_path(dest.path, item, fmt) if dest.kind == "folder" else dest.path
+        except InputError as e:
+            problem = str(e)
+        if target is not None and item.error is None:
+            if target in taken:
+                problem = f"output {target} would overwrite the output of {taken[target]}"
+            elif item.path is not None and same_file(target, item.path):
+                problem = f"output {target} is this input: it would be overwritten"
+            else:
+                taken[target] = item.name
+        skip = skip_existing and problem is None and target is not None and up_to_date(item, target)
+        data = sys.stdin.buffer.read(max_bytes + 1) if item.path is None and problem is None else None
+        yield Task(item, target, skip, data, problem)
 
 
-def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, outdir: Path | None,
+def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, dest: Destination,
                  fmt: str, with_metadata: bool, skip_existing: bool, jobs: int, report: Report,
                  show_progress: bool, max_bytes: int) -> None:
-    if outdir is None and fmt == "text" and not _one_document(inputs, files_from):
+    if dest.kind == "stdout" and fmt == "text" and not _one_document(inputs, files_from):
         raise click.UsageError("several inputs need -o OUTDIR (or --format json for JSON lines on stdout)")
+    outdir = dest.path if dest.kind == "folder" else None
 
     def items() -> Iterator[Input]:
-        return chain(find_inputs(inputs), listed_inputs(_listed(files_from)))
+        return chain(find_inputs(inputs, outdir), listed_inputs(_listed(files_from), outdir))
 
     def count() -> int | None:
         return None if STDIN in inputs or files_from == STDIN else sum(1 for _ in items())
 
-    tasks = _tasks(items(), outdir, fmt, skip_existing, max_bytes)
+    tasks = _tasks(items(), dest, fmt, skip_existing, max_bytes)
     work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes)
-    written: dict[Path, str] = {}
     for outcome in progress(map_ordered(work, tasks, cleaner, jobs, task_crashed), count, show_progress):
         _stop_if_terminated()
         if outcome.error is None and not outcome.skipped:
             try:
-                deliver(outcome, written)
+                deliver(outcome, dest)
             except InputError as e:
                 outcome.error = str(e)
         report.add(outcome)
 
 
 def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, output: str,
-                 fields: Fields, jobs: int, report: Report, show_progress: bool) -> None:
-    lines = chain.from_iterable(read_lines(name) for name in chain(inputs, _listed(files_from)))
-    try:
-        with open_output(output) as out:
-            results = map_ordered(partial(clean_line, fields=fields), lines, cleaner, jobs, line_crashed)
+                 fields: Fields, jobs: int, report: Report, show_progress: bool, max_bytes: int) -> None:
+    lines = chain.from_iterable(read_lines(name, max_bytes) for name in chain(inputs, _listed(files_from)))
+    with ExitStack() as stack:
+        try:
+            out = stack.enter_context(open_output(output))
+        except CompressionError as e:
+            raise click.UsageError(str(e)) from None
+        except OutputError as e:
+            raise Refused(f"-o: {e}") from None
+        results = map_ordered(partial(clean_line, fields=fields), lines, cleaner, jobs, line_crashed)
+        try:
             for outcome in progress(results, lambda: None, show_progress):
                 _stop_if_terminated()
                 if outcome.output is not None:
                     out.write(outcome.output)
                 report.add(outcome)
-    except CompressionError as e:
-        raise click.UsageError(str(e)) from None
+            out.flush()
+        except OSError as e:
+            raise OutputError(f"-o: cannot write {output}: {reason(e)}") from None
 
 
-_terminated: list[int] = []
+def _input_format(given: str | None, inputs: tuple[str, ...], files_from: str | None) -> str:
+    """--input-format, or by the inputs' names: .jsonl, .ndjson (.gz, .zst) are JSON lines."""
+    if given:
+        return given
+    named = [arg for arg in inputs if arg != STDIN]
+    jsonl = [arg for arg in named if arg.lower().endswith(JSONL_SUFFIXES)]
+    if jsonl and (len(jsonl) < len(named) or files_from):
+        others = [arg for arg in named if arg not in jsonl] or ["--files-from"]
+        raise click.UsageError(f"{jsonl[0]} is JSON lines and {others[0]} is not: clean them in two runs "
+                               "(or say --input-format)")
+    return "jsonl" if jsonl else "files"
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM: leave like Ctrl-C does (temporary files removed), exit 128+15."""
-    _terminated.append(signum)
-    sys.exit(128 + signum)
+def _stdin_is_terminal() -> bool:
+    return sys.stdin is None or sys.stdin.isatty()
 
 
-def _stop_if_terminated() -> None:
-    """Exit now if SIGTERM came but its SystemExit was lost (raised inside some object's __del__,
-    where Python ignores exceptions)."""
-    if _terminated:
-        sys.exit(128 + _terminated[0])
+def _open_early(stack: ExitStack, what: str, name: Path | None, atomic: bool) -> tuple[str, BinaryIO] | None:
+    """Open an output before any work, so a folder that is read-only or missing is found now."""
+    if name is None:
+        return None
+    try:
+        return str(name), stack.enter_context(open_sink(name, atomic))
+    except OutputError as e:
+        raise Refused(f"{what}: {e}") from None
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", type=click.Path(path_type=str),
-              help="Output folder: each input DIR/sub/name.ext is written to OUTDIR/sub/name.txt (or .json). "
-                   "With --input-format jsonl: the output file (.gz, .zst compressed; '-' stdout).")
+              help="Output folder (ends with '/' or exists): each input DIR/sub/name.ext is written to "
+                   "OUTDIR/sub/name.txt (or .json). With one input, a file name such as one.txt is that file. "
+                   "With JSON lines: the output file (.gz, .zst compressed). '-': stdout.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "explain"]), default="text", show_default=True,
               help="text: the article body; json: one record with metadata and the removed lines; explain: "
                    "the original with every removed line marked by the id that removed it (NAME.explain.txt).")
 @click.option("--explain", is_flag=True, help="Short for --format explain.")
-@click.option("--with-metadata", is_flag=True, help="Text output starts with a title/author/date header.")
+@click.option("--with-metadata", is_flag=True, help="Text output starts with a title/author/date header (YAML).")
 @RULES_OPTION
 @DISABLE_OPTION
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: the number of CPUs); the output is the same for any number.")
+              help="Worker processes (default: the CPUs this process may use); the output is the same for any number.")
 @click.option("--files-from", metavar="LIST", help="Also clean the inputs named in LIST, one per line ('-': stdin).")
-@click.option("--skip-existing", is_flag=True, help="Skip inputs whose output exists and is not older than the input.")
+@click.option("--skip-existing", is_flag=True,
+              help="Skip inputs whose output exists, is not older than the input, and was made by this cleaner "
+                   "with the same rules and options (a fingerprint in the output folder).")
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the failures to this file as JSON lines (path, reason).")
+              help="Write the failures to this file as JSON lines (path, reason); '-': stdout.")
 @click.option("--stats", "stats_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write how many lines and characters each rule or heuristic id removed, as JSON.")
-@click.option("--input-format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True,
-              help="files: text or HTML documents; jsonl: JSON lines, one document per line (.gz, .zst read too).")
+              help="Write how many lines and characters each rule or heuristic id removed, as JSON; '-': stdout.")
+@click.option("--input-format", type=click.Choice(["files", "jsonl"]), default=None,
+              help="files: text or HTML documents; jsonl: JSON lines, one document per line (.gz, .zst read too). "
+                   "Default: jsonl for .jsonl, .ndjson (.gz, .zst) inputs, files otherwise.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
 @click.option("--id-field", help="JSONL: the field naming the document in messages about its line.")
 @click.option("--output-field", help="JSONL: the field the cleaned text goes to (default: the text field).")
 @click.option("--metadata-field", default="cleaner", show_default=True,
               help="JSONL: the field for title, author, date, language, warnings and removal counts.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True,
-              help="Inputs larger than this are not read: reported as failed, the batch goes on.")
+              help="Inputs (and JSON lines) larger than this are not read: reported as failed, the batch goes on.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what happened to each input.")
 def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, with_metadata: bool, rules: tuple[str, ...],
           disable: tuple[str, ...], jobs: int | None, files_from: str | None, skip_existing: bool,
-          errors_file: Path | None, stats_file: Path | None, input_format: str, text_field: str,
+          errors_file: Path | None, stats_file: Path | None, input_format: str | None, text_field: str,
           id_field: str | None, output_field: str | None, metadata_field: str, max_bytes: int, quiet: bool,
           verbose: bool) -> None:
-    """Clean INPUT files, folders (searched for .txt, .html, .htm), globs ('scrapes/**/*.txt') or
-    '-' (stdin); or JSON lines with --input-format jsonl.
+    """Clean INPUT files, folders (searched for .txt, .html, .htm), globs ('scrapes/**/*.txt'),
+    '-' (stdin; also read when no INPUT is given and stdin is not a terminal), or JSON lines files
+    (.jsonl, .ndjson, .gz, .zst).
 
     Without -o a single input is written to stdout (several inputs need -o, or --format json,
     which writes one JSON record per line). A bad input is reported on stderr and the others go
     on. Batches end with a summary line on stderr. Exit code: 0 when all went well, 1 when any
-    input failed, 2 for usage errors.
+    input failed, 2 for usage errors or a run refused before it started, 130 on Ctrl-C, 143 on SIGTERM.
     """
     if not inputs and not files_from:
-        raise click.UsageError("give INPUT... or --files-from LIST")
+        if _stdin_is_terminal():
+            raise click.UsageError("give INPUT... or --files-from LIST (or pipe a document to stdin)")
+        inputs = (STDIN,)
     fmt = "explain" if explain else fmt
+    input_format = _input_format(input_format, inputs, files_from)
     if fmt == "explain" and input_format == "jsonl":
         raise click.UsageError("--format explain is for files; with JSON lines use --format json (its 'removed' list)")
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
     if files_from and files_from != STDIN and not os.path.isfile(files_from):
         raise click.UsageError(f"--files-from {files_from}: no such file")
-    signal.signal(signal.SIGTERM, _terminate)  # `kill` cleans up like Ctrl-C: no temporary files left
+    dest = _destination(output, inputs, files_from) if input_format == "files" else None
+    if skip_existing and (dest is None or dest.kind != "folder"):
+        raise click.UsageError("--skip-existing needs -o FOLDER: a JSON lines output or a single output file is "
+                               "written whole when the run completes, so there is nothing to resume; run again")
+    suffixes = SUFFIXES if input_format == "files" else JSONL_SUFFIXES
+    try:
+        for what, name in (("--errors", errors_file), ("--stats", stats_file),
+                           ("-o", output if input_format == "jsonl" else None)):
+            if name is not None:
+                check_not_an_input(what, name, inputs, suffixes)
+    except OutputError as e:
+        raise Refused(str(e)) from None
+    if dest is not None:
+        _refuse_overwriting_inputs(dest, inputs, fmt)
     cleaner = make_cleaner(rules, disable)
-    jobs = jobs or os.cpu_count() or 1
+    if dest is not None and dest.kind == "folder":
+        try:
+            check_folder(dest.path)
+        except OutputError as e:
+            raise Refused(f"-o: {e}") from None
+    digest = resume.fingerprint(cleaner, fmt=fmt, with_metadata=with_metadata) if skip_existing else None
+    if digest is not None:
+        if resume.is_fresh(dest.path):
+            resume.store(dest.path, digest)
+        elif resume.stored(dest.path) != digest:
+            error(f"the outputs in {dest.path} were not made by this cleaner version with these rules and options "
+                  "(or by a run without --skip-existing): cleaning everything again")
+            skip_existing = False
+    jobs = jobs or available_cpus()
     show_progress = not quiet and not verbose and sys.stderr.isatty()
-    with open(errors_file, "w", encoding="utf-8") if errors_file else nullcontext() as errors:
-        report = Report(errors, verbose)
-        if input_format == "jsonl":
-            fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json")
-            _clean_jsonl(cleaner, inputs, files_from, output or STDIN, fields, jobs, report, show_progress)
-        else:
-            _clean_files(cleaner, inputs, files_from, Path(output) if output else None, fmt, with_metadata,
-                         skip_existing, jobs, report, show_progress, max_bytes)
-    if stats_file is not None:
-        write_atomic(stats_file, json.dumps(report.stats.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    failed_output = False
+    try:
+        with ExitStack() as stack:
+            errors = _open_early(stack, "--errors", errors_file, atomic=False)  # as far as the run got
+            stats = _open_early(stack, "--stats", stats_file, atomic=True)
+            report = Report(errors, verbose)
+            try:
+                if input_format == "jsonl":
+                    fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json")
+                    _clean_jsonl(cleaner, inputs, files_from, output or STDIO, fields, jobs, report, show_progress,
+                                 max_bytes)
+                else:
+                    _clean_files(cleaner, inputs, files_from, dest, fmt, with_metadata, skip_existing, jobs, report,
+                                 show_progress, max_bytes)
+                if stats is not None:
+                    try:
+                        sys.stdout.flush()
+                        stats[1].write((render.json_text(report.stats.to_dict(), indent=1) + "\n").encode("utf-8"))
+                    except OSError as e:
+                        raise OutputError(f"--stats: cannot write {stats[0]}: {reason(e)}") from None
+            except OutputError as e:  # the run stops; the other outputs are kept
+                error(str(e))
+                failed_output = True
+    except OutputError as e:  # finishing --errors or --stats
+        error(str(e))
+        failed_output = True
+    if failed_output:  # after the outputs were closed: the others are kept
+        sys.exit(1)
+    if digest is not None and dest.path.is_dir():
+        resume.store(dest.path, digest)
     if not quiet and (output is not None or report.cleaned + report.skipped + report.failed > 1):
         error(report.summary())
     if report.failed:
         sys.exit(1)
-

@@ -124,8 +124,9 @@ def evaluate(pred_dir: Path | None, truth_dir: Path, input_dir: Path | None, inp
     """Score PRED_DIR/<name>.txt against --truth with the benchmark's token-shingle metric.
 
     Prints precision, recall, F1 (of the two means), junk kept, body lost, empty outputs and the
-    worst documents. A missing prediction counts as an empty output. A file that cannot be read or
-    cleaned is reported on stderr (a failed prediction is scored as empty) and the exit code is 1.
+    worst documents. A missing prediction counts as an empty output and is reported on stderr; a file
+    that cannot be read or cleaned is reported too (a failed prediction is scored as empty). The exit
+    code is 1 when a prediction is missing or a file failed.
     """
 
     if (pred_dir is None) == (input_dir is None):
@@ -174,5 +175,5 @@ def evaluate(pred_dir: Path | None, truth_dir: Path, input_dir: Path | None, inp
         click.echo(json.dumps(record, ensure_ascii=False, indent=1))
     else:
         click.echo(summary_text(scores, len(missing), len(failed), n_worst), nl=False)
-    if failed:
+    if failed or missing:
         sys.exit(1)

@@ -5,11 +5,12 @@
     from datatrove.pipeline.writers import JsonlWriter
     from cleaner.datatrove_step import CleanerStep
 
-    LocalPipelineExecutor(pipeline=[JsonlReader("in/"), CleanerStep(), JsonlWriter("out/")],
-                          tasks=4, logging_dir="logs/").run()
+    if __name__ == "__main__":
+        LocalPipelineExecutor(pipeline=[JsonlReader("in/"), CleanerStep(), JsonlWriter("out/")],
+                              tasks=4, logging_dir="logs/").run()
 
 The step replaces ``doc.text`` with the article body and adds ``cleaner_title``,
-``cleaner_author``, ``cleaner_date`` and ``cleaner_language`` to ``doc.metadata`` (prefixed, so a
+``cleaner_author``, ``cleaner_date`` and ``cleaner_language`` (ISO 639-1: ``en``) to ``doc.metadata`` (prefixed, so a
 reader's own ``date``, such as a crawl date, is not overwritten). Its datatrove stats count, per
 rule or heuristic id, the lines (``removed_lines/<id>``) and characters (``removed_chars/<id>``)
 it removed. A document the cleaner cannot handle is kept unchanged and counted as ``failed``.
@@ -25,6 +26,7 @@ from datatrove.utils.logging import logger
 from datatrove.utils.typeshelper import StatHints
 
 from . import Cleaner
+from .language import code
 from .render import CORE_FIELDS
 from .stats import removal_counts
 
@@ -64,7 +66,7 @@ class CleanerStep(PipelineStep):
             doc.text = result.text
             for name in CORE_FIELDS:
                 doc.metadata[self.prefix + name] = getattr(result, name)
-            doc.metadata[self.prefix + "language"] = result.document.language
+            doc.metadata[self.prefix + "language"] = code(result.document.language)
             for rule_id, (lines, chars) in removal_counts(result.document).items():
                 self.stat_update(f"removed_lines/{rule_id}", value=lines)
                 self.stat_update(f"removed_chars/{rule_id}", value=chars)

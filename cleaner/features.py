@@ -16,7 +16,9 @@ from .language import CJK_CLASS, WORD, is_cjk, stoplist
 
 _CJK_CHAR = regex.compile(CJK_CLASS)
 _TERMINAL = regex.compile(r"""[.!?…。！？][\s"'”’»」』)\]]*$""")
-_LINKY = regex.compile(r"https?://|www\.|\S+@\S+\.\w+|\s[|»›]\s|^[|»›]|\s[|»›]$")
+# an e-mail address is a word holding "x@y" with ".z" later in it, each word scanned once (\S+@\S+\.\w+
+# retried from every character: quadratic in a long word such as a base64 blob)
+_LINKY = regex.compile(r"https?://|www\.|(?<!\S)\S(?>[^\s@]*)@\S(?:[^\s.]|\.(?!\w))*+\.\w|\s[|»›]\s|^[|»›]|\s[|»›]$")
 _INLINE_BULLET = regex.compile(r"\s[*+•·▪|o]\s(?=\p{Lu}|\d)")
 # list bullets, including the '+' and 'o' of nested lists in text dumps (inscriptis, lynx)
 _LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►+]|o(?=\s+[\p{Lu}\d])|\d{1,2}[.)])\s+")

@@ -18,7 +18,6 @@ plain-text cleaning starts fast. No function here does any I/O.
 
 from __future__ import annotations
 
-import codecs
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,7 +28,7 @@ from .document import Document
 from .language import WORD
 from .render import FIELDS
 from .pipeline import build
-from .read import decode as decode_text, looks_like_html
+from .read import decode_html as decode
 
 UNCONFIRMED = "html.unconfirmed"
 FALLBACK_READABILITY = "html.fallback-readability"
@@ -40,12 +39,10 @@ LEAD_PROSE_WORDS = 25     # an unconfirmed first line this long is the lede, not
 TRUNCATED_SHARE = 0.5     # trafilatura's text shorter than this share of readability's was cut short...
 TRUNCATED_CONFIRMED = 0.7  # ...when at least this share of its words is confirmed by readability
 AGREED_SHARE = 0.5        # trafilatura's own readability pass is trusted when it confirms this share of the words
-SNIFF_BYTES = 4096
 
 _INVISIBLE_BLOCK = regex.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", regex.I | regex.S)
 _TAG = regex.compile(r"<[^>]*>")
 _XML_DECLARATION = regex.compile(r"^\s*<\?xml[^>]*>")  # lxml refuses str input that declares an encoding
-_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", regex.I)
 _BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 "
                     "h5 h6 header li ol p pre section table td th tr ul".split())
 
@@ -60,73 +57,6 @@ class Page:
     confirm: str | None = None
     warnings: list[str] = field(default_factory=list)
     extracted: bool = True  # False: the page's visible text, which needs the full plain-text profile
-
-
-_UNICODE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # (UTF-32 LE starts like UTF-16 LE)
-
-
-def is_html(data: str | bytes, name: str = "") -> bool:
-    """`read.looks_like_html` for text or bytes; bytes are sniffed without decoding them all."""
-    if isinstance(data, str):
-        return looks_like_html(data, name)
-    head = data[:SNIFF_BYTES]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return looks_like_html(head.decode("utf-16", errors="ignore"), name)
-    return looks_like_html(head.removeprefix(codecs.BOM_UTF8).decode("latin-1"), name)
-
-
-def declared_charset(data: bytes) -> str | None:
-    """The codec named by the page's ``<meta charset>`` or ``http-equiv`` content type, if Python knows it.
-
-    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">')
-    'cp1252'
-    >>> declared_charset(b'<meta charset="utf-16">'), declared_charset(b'<meta charset="klingon">')
-    ('utf-8', None)
-    """
-    m = _CHARSET.search(data[:SNIFF_BYTES])
-    if not m:
-        return None
-    try:
-        name = codecs.lookup(m.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
-        return None
-    # As browsers do (WHATWG encoding standard): latin-1 and ascii labels mean windows-1252, and a
-    # UTF-16 label in a document that had no BOM (so is not UTF-16) means UTF-8.
-    if name in ("latin-1", "iso8859-1", "ascii"):
-        return "cp1252"
-    return "utf-8" if name.startswith("utf-16") else name
-
-
-def decode(data: bytes) -> str:
-    """HTML bytes to str: a BOM, then the declared charset, then UTF-8, then `read.decode` (detection).
-
-    A declaration is ignored when the bytes do not decode with it, and when it names a legacy
-    charset but the bytes are valid UTF-8 with non-ASCII characters (a page re-saved as UTF-8:
-    legacy-encoded text is almost never valid UTF-8 by chance).
-    """
-    if data.startswith(_UNICODE_BOMS):
-        return decode_text(data)
-    charset = declared_charset(data)
-    if charset is not None and (charset == "utf-8" or not _is_utf8(data)):
-        try:
-            return data.decode(charset)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return decode_text(data)
-
-
-def _is_utf8(data: bytes) -> bool:
-    """True for valid UTF-8 that is not plain ASCII."""
-    if data.isascii():
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def build_page(data: str | bytes, source: str = "<html>") -> tuple[Document, str]:

@@ -6,11 +6,14 @@ text is replaced) and the cleaner's metadata under `metadata_field` (default ``c
 ``title``, ``author``, ``date`` (and ``modified``, ``sitename``, ``url`` when found),
 ``language``, ``warnings`` and ``removed``, the number of lines each rule or heuristic id removed.
 With `full`, ``removed`` is the list of removed lines and ``joins`` the repaired wraps, as in
-``--format json``. A line that is not a JSON object with a string text is a failure reported with
-its line number, and no output line is written for it.
+``--format json``. A line that is not a JSON object with a string text (or longer than
+`max_bytes`, nested too deeply, holding a number no JSON writer can write back such as ``1e999``)
+is a failure reported with its line number, and no output line is written for it. A line holding
+a lone surrogate escape (``"\\ud800"``) is written back with that escape.
 
 Files ending in ``.gz`` are read and written with gzip, ``.zst`` with zstandard (the optional
-``zstandard`` package); ``-`` is stdin or stdout.
+``zstandard`` package); ``-`` is stdin or stdout. A line is read up to `max_bytes` and no
+further, so a compressed file holding one huge line never fills memory.
 """
 
 from __future__ import annotations
@@ -20,16 +23,21 @@ import io
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
 from . import Cleaner, render
-from .batch import Outcome, atomic_file
+from .batch import Outcome
+from .language import code
+from .outputs import STDIO
+from .outputs import open_output as open_sink
+from .read import is_empty
+from .rules import RuleTimeout
 from .stats import removal_counts
 
-STDIO = "-"
+SUFFIXES = tuple(name + packed for name in (".jsonl", ".ndjson") for packed in ("", ".gz", ".zst"))
+SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping the rest of a line longer than max_bytes
 
 
 class CompressionError(Exception):
@@ -70,7 +78,7 @@ def _decompress(raw: IO[bytes], name: str) -> IO[bytes]:
     if name.endswith(".gz"):
         return gzip.GzipFile(fileobj=raw, mode="rb")
     if name.endswith(".zst"):
-        return _zstd().ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        return io.BufferedReader(_zstd().ZstdDecompressor().stream_reader(raw, read_across_frames=True))
     return raw
 
 
@@ -82,20 +90,27 @@ def _compress(raw: IO[bytes], name: str) -> IO[bytes]:
     return raw
 
 
-def read_lines(name: str) -> Iterator[Line]:
+def read_lines(name: str, max_bytes: int | None = None) -> Iterator[Line]:
     """The non-blank lines of a JSONL file (or stdin), decompressed by suffix; invalid UTF-8 is
-    replaced (such a line fails only if its JSON syntax is broken). A file that cannot be read
-    (missing, corrupt, truncated) ends with a `Line` that says why."""
+    replaced (such a line fails only if its JSON syntax is broken). A line longer than `max_bytes`
+    is a `Line` that says so, read no further than that (the rest is skipped a chunk at a time).
+    A file that cannot be read (missing, corrupt, truncated) ends with a `Line` that says why."""
     source = "<stdin>" if name == STDIO else name
     number = 0
+    limit = -1 if max_bytes is None else max_bytes + 1
     try:
         with open(name, "rb") if name != STDIO else nullcontext(sys.stdin.buffer) as raw:
-            stream = io.TextIOWrapper(_decompress(raw, name), encoding="utf-8", errors="replace", newline="\n")
-            for number, text in enumerate(stream, 1):
+            stream = _decompress(raw, name)
+            while data := stream.readline(limit):
+                number += 1
+                if max_bytes is not None and len(data) > max_bytes and not data.endswith(b"\n"):
+                    while (rest := stream.readline(SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                        pass
+                    yield Line(source, number, "", f"larger than --max-bytes {max_bytes}: skipped")
+                    continue
+                text = data.decode("utf-8", errors="replace")
                 if text.strip():
                     yield Line(source, number, text)
-            if name == STDIO:
-                stream.detach()  # leave stdin open
     except Exception as e:  # noqa: BLE001  (OSError, EOFError, decompressors' own errors)
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e) or type(e).__name__
         yield Line(source, number + 1, "", f"cannot read: {reason}")
@@ -104,17 +119,22 @@ def read_lines(name: str) -> Iterator[Line]:
 @contextmanager
 def open_output(name: str) -> Iterator[IO[str]]:
     """A text stream for the output lines: stdout, or a file (compressed by suffix) that appears
-    only when the run completes (see `batch.atomic_file`)."""
+    only when the run completes, or a device or FIFO written to (see `outputs.open_output`)."""
     if name == STDIO:
         yield sys.stdout
         sys.stdout.flush()
         return
     if name.endswith(".zst"):
         _zstd()  # fail before any work when zstandard is missing
-    with atomic_file(Path(name)) as raw:
+    with open_sink(name) as raw:
         compressed = _compress(raw, name)
-        out = io.TextIOWrapper(compressed, encoding="utf-8", newline="\n")
-        yield out
+        out = io.TextIOWrapper(compressed, encoding="utf-8", newline="\n", write_through=True)
+        try:
+            yield out
+        except BaseException:
+            with suppress(OSError, ValueError):
+                out.detach()  # nothing is left in it to write when it is collected
+            raise
         out.detach()  # flushes; `compressed` stays open
         if compressed is not raw:
             compressed.close()  # writes the gzip trailer or zstd frame end; `raw` stays open
@@ -126,6 +146,8 @@ def _parse(line: Line) -> dict[str, Any]:
         obj = json.loads(line.raw)
     except json.JSONDecodeError as e:
         raise ValueError(f"malformed JSON ({e.msg}, column {e.colno})") from None
+    except RecursionError:
+        raise ValueError("malformed JSON (nested too deeply)") from None
     if not isinstance(obj, dict):
         raise ValueError(f"not a JSON object but {type(obj).__name__}")
     return obj
@@ -138,7 +160,7 @@ def _text(obj: dict[str, Any], fields: Fields) -> str:
     text = obj[fields.text]
     if not isinstance(text, str):
         raise ValueError(f"field {fields.text!r} is {type(text).__name__}, not a string")
-    if not text.strip():
+    if is_empty(text):
         raise ValueError(f"field {fields.text!r} is empty")
     return text
 
@@ -158,7 +180,7 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
         obj = _parse(line)
         text = _text(obj, fields)
         result = cleaner.clean(text, source=f"{line.source}:{line.number}")
-    except ValueError as e:
+    except (ValueError, RuleTimeout) as e:
         return Outcome(line.source, error=_with_id(str(e), obj, fields), line=line.number)
     except Exception as e:  # noqa: BLE001  (reported as this line's failure, with the cause)
         return Outcome(line.source, error=_with_id(f"internal error: {type(e).__name__}: {e}", obj, fields),
@@ -168,15 +190,25 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
     if fields.full:
         meta = {k: v for k, v in render.record(doc, result.text).items() if k not in ("source", "text")}
     else:
-        meta = {**render.fields(doc), "language": doc.language, "warnings": list(doc.warnings),
+        meta = {**render.fields(doc), "language": code(doc.language), "warnings": list(doc.warnings),
                 "removed": {k: n for k, (n, _) in sorted(counts.items())}}
     obj[fields.output or fields.text] = result.text
     obj[fields.metadata] = meta
-    return Outcome(line.source, json.dumps(obj, ensure_ascii=False) + "\n", counts=counts, line=line.number)
+    try:
+        output = render.json_text(obj)
+    except ValueError:  # allow_nan=False: Python read 1e999 as infinity, NaN as nan
+        reason = "a number out of range (such as 1e999), NaN or Infinity cannot be written back as JSON"
+        return Outcome(line.source, error=_with_id(reason, obj, fields), line=line.number)
+    except RecursionError:
+        return Outcome(line.source, error=_with_id("malformed JSON (nested too deeply)", obj, fields), line=line.number)
+    return Outcome(line.source, output + "\n", counts=counts, line=line.number)
 
 
 def _with_id(reason: str, obj: dict[str, Any], fields: Fields) -> str:
     """`reason`, followed by the document's id when --id-field names one on this line."""
     if fields.id and fields.id in obj:
-        return f"{reason} (id {json.dumps(obj[fields.id], ensure_ascii=False)})"
+        try:
+            return f"{reason} (id {render.json_text(obj[fields.id])})"
+        except (ValueError, RecursionError):
+            return reason
     return reason

@@ -33,6 +33,33 @@ ISO = {
 }
 
 
+# jusText stoplist name -> the language's code in outputs: ISO 639-1, or ISO 639-3 where a language has
+# no two-letter code (as BCP 47 language tags do).
+CODES = {
+    **ISO, "Tagalog": "tl", "Simple_English": "en",
+    "Afrikaans": "af", "Albanian": "sq", "Aragonese": "an", "Armenian": "hy", "Aromanian": "rup", "Asturian": "ast",
+    "Azerbaijani": "az", "Basque": "eu", "Belarusian": "be", "Belarusian_Taraskievica": "be",
+    "Bishnupriya_Manipuri": "bpy", "Bosnian": "bs", "Breton": "br", "Cebuano": "ceb", "Chuvash": "cv",
+    "Esperanto": "eo", "Estonian": "et", "Galician": "gl", "Georgian": "ka", "Gujarati": "gu", "Haitian": "ht",
+    "Ido": "io", "Igbo": "ig", "Irish": "ga", "Javanese": "jv", "Kannada": "kn", "Kazakh": "kk", "Kurdish": "ku",
+    "Kyrgyz": "ky", "Latin": "la", "Lombard": "lmo", "Low_Saxon": "nds", "Luxembourgish": "lb", "Malayalam": "ml",
+    "Maltese": "mt", "Marathi": "mr", "Neapolitan": "nap", "Nepali": "ne", "Newar": "new", "Norwegian_Nynorsk": "nn",
+    "Occitan": "oc", "Piedmontese": "pms", "Quechua": "qu", "Samogitian": "sgs", "Serbo_Croatian": "sh",
+    "Sicilian": "scn", "Sundanese": "su", "Swahili": "sw", "Telugu": "te", "Turkmen": "tk", "Uzbek": "uz",
+    "Volapuk": "vo", "Walloon": "wa", "Waray_Waray": "war", "Welsh": "cy", "West_Frisian": "fy",
+    "Western_Panjabi": "pa", "Yoruba": "yo",
+}
+
+
+def code(language: str | None) -> str | None:
+    """The code of `language` (a jusText stoplist name) in outputs: ISO 639-1 (``en``), else ISO 639-3.
+
+    >>> code("English"), code("Norwegian_Bokmal"), code("Asturian"), code(None)
+    ('en', 'nb', 'ast', None)
+    """
+    return CODES.get(language or "")
+
+
 DETECTION_WORDS = 500  # lines of each stoplist (most frequent first) whose words vote for its language
 
 

@@ -1,11 +1,16 @@
 """Bytes to text: refuse binary data, find the encoding, repair mojibake; and whether it is HTML.
 
 Decoding order: a BOM (UTF-8, UTF-16, UTF-32) wins; then known binary signatures and NUL bytes
-are refused (`NotText`); then strict UTF-8; then UTF-8 with a few stray Windows-1252 bytes;
+are refused (`NotText`); then strict UTF-8; then UTF-8 with stray Windows-1252 bytes (any valid
+multi-byte UTF-8 in the text says it is UTF-8, unless the invalid bytes far outnumber it);
 then charset-normalizer's candidates, Windows-1252 first; as a last resort Windows-1252 with
 replacement characters, so undecodable bytes never crash. Finally ftfy repairs mojibake (UTF-8
 that was once decoded as Windows-1252: "cafÃ©" becomes "café"); it only touches text that
 looks like mojibake.
+
+HTML bytes (`decode_html`) are read as a browser reads them: a BOM, then the charset the page
+declares, honoured only when it is a label of the WHATWG encoding standard (``punycode`` or
+``cp037`` are not), then the same steps as text.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import codecs
 
 import regex
+import webencodings
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -45,8 +51,14 @@ _CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _MAX_CONTROL = 0.1  # more than this share of control characters at the start: binary, not text
 _ESCAPED = regex.compile(r"[\udc80-\udcff]+")  # bytes that were not UTF-8, as surrogateescape left them
 _NON_ASCII = regex.compile(r"[^\x00-\x7f\udc80-\udcff]+")
+_SURROGATES = regex.compile(r"[\ud800-\udfff]")
+_EMPTY = regex.compile(r"[\s\p{Cf}]*")  # whitespace and invisible format characters (zero-width spaces, BOMs)
 _HTML_START = regex.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", regex.I | regex.S)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+SNIFF_BYTES = 4096  # bytes looked at for an HTML start and a charset declaration
+STRAYS_PER_UTF8 = 4  # invalid bytes per valid multi-byte UTF-8 character above which text is legacy, not UTF-8
+_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w:.]+)""", regex.I)
+_UNICODE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # (UTF-32 LE starts like UTF-16 LE)
 
 
 class NotText(ValueError):
@@ -100,8 +112,9 @@ def _decode_unmarked(data: bytes) -> str:
         pass
     text = data.decode("utf-8", errors="surrogateescape")
     stray = sum(map(len, _ESCAPED.findall(text)))
-    if sum(map(len, _NON_ASCII.findall(text))) > stray:
-        # More valid UTF-8 than invalid bytes: UTF-8 with damage, e.g. files pasted together.
+    valid = sum(map(len, _NON_ASCII.findall(text)))
+    if valid and valid * STRAYS_PER_UTF8 >= stray:
+        # Valid multi-byte UTF-8 is rare in legacy text by chance: UTF-8 with damage, e.g. files pasted together.
         return _ESCAPED.sub(lambda m: _unescape(m[0]).decode("cp1252", errors="replace"), text)
     return _decode_legacy(data)
 
@@ -141,3 +154,89 @@ def looks_like_html(text: str, name: str = "") -> bool:
     if name.lower().endswith(HTML_SUFFIXES):
         return True
     return bool(_HTML_START.match(text[:4096]))
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (a JSON ``\\ud800`` escape decodes to one; it is no
+    character and cannot be encoded) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
+def is_empty(text: str) -> bool:
+    """True for text with nothing to read: only whitespace and invisible format characters
+    (zero-width spaces, joiners, BOMs)."""
+    return _EMPTY.fullmatch(text) is not None
+
+
+def is_html(data: str | bytes, name: str = "") -> bool:
+    """`looks_like_html` for text or bytes; bytes are sniffed without decoding them all."""
+    if isinstance(data, str):
+        return looks_like_html(data, name)
+    head = data[:SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return looks_like_html(head.decode("utf-16", errors="ignore"), name)
+    return looks_like_html(head.removeprefix(codecs.BOM_UTF8).decode("latin-1"), name)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The Python codec for the page's ``<meta charset>`` or ``http-equiv`` content type, when it
+    is a label a browser honours (WHATWG encoding standard), else None.
+
+    As browsers do: latin-1 and ascii labels mean windows-1252; a UTF-16 label in a document that
+    had no BOM (so is not UTF-16) means UTF-8, and x-user-defined means windows-1252; labels of the
+    "replacement" encoding (iso-2022-kr, ...) and names only Python knows count as no declaration.
+
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">')
+    'cp1252'
+    >>> declared_charset(b'<meta charset="utf-16">'), declared_charset(b'<meta charset="klingon">')
+    ('utf-8', None)
+    >>> declared_charset(b'<meta charset="punycode">'), declared_charset(b'<meta charset=cp037>')
+    (None, None)
+    """
+    m = _CHARSET.search(data[:SNIFF_BYTES])
+    if not m:
+        return None
+    encoding = webencodings.lookup(m.group(1).decode("ascii", errors="replace"))
+    if encoding is None or encoding.name == "replacement":
+        return None
+    if encoding.name in ("utf-16le", "utf-16be"):
+        return "utf-8"
+    if encoding.name == "x-user-defined":
+        return "cp1252"
+    return encoding.codec_info.name
+
+
+def decode_html(data: bytes) -> str:
+    """HTML bytes to str: a BOM, then the declared charset, then UTF-8, then `decode` (detection).
+
+    A declaration is ignored when the bytes do not decode with it, and when it names a legacy
+    charset but the bytes are valid UTF-8 with non-ASCII characters (a page re-saved as UTF-8:
+    legacy-encoded text is almost never valid UTF-8 by chance).
+    """
+    if data.startswith(_UNICODE_BOMS):
+        return decode(data)
+    charset = declared_charset(data)
+    if charset is not None and (charset == "utf-8" or not _is_utf8(data)):
+        try:
+            return data.decode(charset)
+        except UnicodeError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode(data)
+
+
+def _is_utf8(data: bytes) -> bool:
+    """True for valid UTF-8 that is not plain ASCII."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -4,7 +4,7 @@ A rule file holds ``[[rule]]`` tables::
 
     [[rule]]
     id = "nav.subscribe"            # stable dotted id; the part before the first dot is its group
-    kind = "drop"                   # drop | credit | tail | end | field
+    kind = "drop"                   # drop | credit | tail | end | field | keep
     description = "Subscription call to action"
     pattern = '''^subscribe( now)?!?$'''
     match = ["SUBSCRIBE NOW"]       # examples the rule must match (at least one)
@@ -20,23 +20,32 @@ Kinds: ``drop`` removes the line; ``credit`` removes a photo credit and the capt
 it; ``tail`` is a heading that may start a junk section running to the end of the document (cut when
 little prose follows it); ``end`` is a heading that ends the article (a comment section: cut once
 article prose came before it);
-``field`` lifts the line into a metadata field. The rules of a set (but those with ``contains``) are
+``field`` lifts the line into a metadata field; ``keep`` protects the line: whatever a rule or
+heuristic decided, it stays in the body (see `overrides.apply`). The rules of a set (but those with ``contains``) are
 compiled into one alternation tried at the start of a line, so matching costs one regex match
 whatever the number of rules, plus one search for each of the few rules not anchored with ``^`` or
 gated by ``contains`` (skipped when the line has more words than their ``max_words`` or none of
 their ``contains`` strings).
 
-Hostile patterns: every search with a user rule runs with a `timeout` linear in the line's length.
-A user rule that backtracks catastrophically on strings built from its own examples (`probes`) is
-refused when the rules load; a rule that times out on a real line raises `RuleTimeout`. The
-bundled rules pass the same probe in the tests and search lines of up to `UNTIMED_MAX_CHARS`
-characters without a timeout (setting one up costs more than most searches).
+Hostile patterns: every search with a user rule runs with a `timeout` linear in the line's length,
+and all of a document's searches with user rules share a `time_budget` linear in its length (a rule
+that costs 0.7 s on every line passes the first and fails the second). A user rule that backtracks
+catastrophically on strings built from its own examples (`probes`: its examples repeated, runs of
+their characters, the same after a character that fails the match at once, for lookbehinds, and
+lines of 1 MB without spaces) is refused when the rules load; a rule that runs out of time on a real
+document raises `RuleTimeout` naming it. The bundled rules pass the same probes in the tests, search
+lines of up to `UNTIMED_MAX_CHARS` characters without a timeout (setting one up costs more than most
+searches), and look at lines of up to `BUNDLED_MAX_CHARS` characters only: a longer line (minified
+script, a base64 blob) is no menu, caption or heading.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -50,7 +59,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KINDS = ("drop", "credit", "tail", "end", "field")
+KINDS = ("drop", "credit", "tail", "end", "field", "keep")
 _KEYS = {"id", "kind", "description", "pattern", "match", "no_match", "field", "max_words", "case_sensitive",
          "contains"}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
@@ -60,8 +69,17 @@ _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 TIMEOUT = 1.0
 TIMEOUT_PER_CHAR = 10e-6
 UNTIMED_MAX_CHARS = 2000  # bundled rules search longer lines under a timeout too (slow patterns show there)
-PROBE_TIMEOUT = 0.1  # seconds a search over one load-time probe may take: 20 times a healthy rule
+BUNDLED_MAX_CHARS = 20_000  # bundled rules do not look at longer lines
+# All searches with user rules over one document may take BUDGET plus BUDGET_PER_CHAR for each of its
+# characters: fifty times what healthy rules need.
+BUDGET = 2.0
+BUDGET_PER_CHAR = 50e-6
+PROBE_TIMEOUT = 0.1  # seconds a search over one load-time probe may take, plus PROBE_TIMEOUT_PER_CHAR...
+PROBE_TIMEOUT_PER_CHAR = 2e-6  # ...for each of its characters: 20 times a healthy rule
 PROBE_CHARS = 5000  # length of a probe: long enough for quadratic backtracking to show
+FAIL_FIRST_PROBE_CHARS = 20_000  # probes that fail at their first character (lookbehinds scan back from each position)
+LONG_PROBE_CHARS = 1_000_000  # a line without spaces, as minified script and base64 blobs are
+CULPRIT_TIMEOUT = 0.5  # seconds each rule is given on the line when looking for the one that ran out of time
 _NAMED_GROUP = regex.compile(r"\(\?P<\w+>")
 
 
@@ -70,8 +88,8 @@ class RuleError(ValueError):
 
 
 class RuleTimeout(TimeoutError):
-    """Matching the rules against one line took too long: a rule backtracks catastrophically.
-    The message names the rule when it can be found, and the length of the line."""
+    """Matching the rules took too long: on one line (a rule backtracks catastrophically), or over
+    the document (its `time_budget`). The message names the rule when it can be found."""
 
 
 def timeout(text: str) -> float:
@@ -79,13 +97,42 @@ def timeout(text: str) -> float:
     return TIMEOUT + TIMEOUT_PER_CHAR * len(text)
 
 
+def budget(chars: int) -> float:
+    """Seconds all searches with user rules over a document of `chars` characters may take."""
+    return BUDGET + BUDGET_PER_CHAR * chars
+
+
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("rule_deadline", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Searches with user rules inside the block share `seconds` (per thread: `Cleaner` is shared)."""
+    token = _deadline.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
 def _guarded(method: Callable[..., regex.Match | None], text: str, timed: bool) -> regex.Match | None:
     """`method(text)` (a compiled pattern's search or match) under a `timeout` when `timed` (user
-    rules) or when the line is longer than UNTIMED_MAX_CHARS; without one otherwise (it costs more
-    than most searches)."""
-    if timed or len(text) > UNTIMED_MAX_CHARS:
-        return method(text, timeout=timeout(text))
-    return method(text)
+    rules: the document's `time_budget` may cut it shorter) or when the line is longer than
+    UNTIMED_MAX_CHARS; without one otherwise (it costs more than most searches)."""
+    if not timed:
+        return method(text, timeout=timeout(text)) if len(text) > UNTIMED_MAX_CHARS else method(text)
+    limit, deadline = timeout(text), _deadline.get()
+    if deadline is not None:
+        limit = min(limit, deadline[0] - time.monotonic())
+        if limit <= 0:
+            raise TimeoutError("the document's time budget is spent")
+    return method(text, timeout=limit)
+
+
+def _budget_spent() -> float | None:
+    """The budget of the current document when it is spent, else None."""
+    deadline = _deadline.get()
+    return deadline[1] if deadline is not None and time.monotonic() >= deadline[0] else None
 
 
 @dataclass(frozen=True)
@@ -197,8 +244,18 @@ def parse_rule(data: dict, source: str, check: bool = True) -> Rule:
         try:
             rule.compiled
         except regex.error as e:
-            raise RuleError(f"{where}: bad pattern: {e}") from None
+            raise RuleError(f"{where}: bad pattern: {_own_error(rule.pattern) or e}") from None
     return rule
+
+
+def _own_error(pattern: str) -> regex.error | None:
+    """The error of `pattern` compiled as written, so its position is in the user's pattern (the
+    compiled one is wrapped in a group that sets the case)."""
+    try:
+        regex.compile(pattern, flags=regex.V0)
+    except regex.error as e:
+        return e
+    return None
 
 
 def load_file(path: Path, check: bool = True) -> list[Rule]:
@@ -318,7 +375,8 @@ class RuleSet:
         self.rules: tuple[Rule, ...] = tuple(
             r for r in rules if not any(r.id == d or r.id.startswith(d + ".") for d in off)
         )
-        self._ordered = sorted(self.rules, key=lambda r: _KIND_ORDER[r.kind])
+        self.keeps: tuple[Rule, ...] = tuple(r for r in self.rules if r.kind == "keep")
+        self._ordered = sorted((r for r in self.rules if r.kind != "keep"), key=lambda r: _KIND_ORDER[r.kind])
         # The rule of the leftmost match of the alternation of all rules, found cheaply: the rules
         # without `contains` tried at the start of the line in one pattern (the first in kind order
         # wins), a gated rule (`contains`) of an earlier kind matching at the start beating it; when
@@ -327,6 +385,8 @@ class RuleSet:
         self._gated = tuple(r for r in self._ordered if r.contains)
         self._at_start = _Alternation([r for r in self._ordered if not r.contains])
         self._separate = tuple(r for r in self._ordered if r.contains or not _anchored(r.pattern))
+        user = [r for r in self.rules if r.timed]
+        self._long_lines = self if len(user) == len(self.rules) else RuleSet(user)  # past BUNDLED_MAX_CHARS
 
     @classmethod
     def load(cls, extra: Iterable[Path] = (), disabled: Iterable[str] = (), defaults: bool = True) -> RuleSet:
@@ -343,6 +403,11 @@ class RuleSet:
             rules.extend(loaded)
         return cls(rules, disabled)
 
+    def ids(self) -> set[str]:
+        """Every name `disabled` may hold: each rule id and each dotted prefix of one (its group)."""
+        parts = [r.id.split(".") for r in self.all_rules]
+        return {".".join(p[:i]) for p in parts for i in range(1, len(p) + 1)}
+
     def __len__(self) -> int:
         return len(self.rules)
 
@@ -353,14 +418,37 @@ class RuleSet:
         """The rule that applies to `text`, with its match: of the rules that match at the start
         of the line, the first in kind order (fields, credits, ends, tails, drops); else the rule
         whose match starts leftmost; when that rule is limited by ``max_words`` and does not apply,
-        the first rule in kind order that does. Raises `RuleTimeout` when a rule takes too long."""
+        the first rule in kind order that does. Keep rules are not matched here (see `keep`); a line
+        longer than BUNDLED_MAX_CHARS meets the user rules only. Raises `RuleTimeout` when a rule takes
+        too long on this line, or the document's `time_budget` is spent."""
+        if len(text) > BUNDLED_MAX_CHARS and self._long_lines is not self:
+            return self._long_lines.match(text)
         try:
             return self._match(text)
         except TimeoutError:
-            culprit = next((r for r in self._ordered if too_slow(r, [text[:2000]])), None)
-            which = f"rule {culprit.id!r} ({culprit.source})" if culprit else "a rule"
-            raise RuleTimeout(f"{which} took over {timeout(text):.1f} s on a line of {len(text)} characters "
-                              "(catastrophic backtracking?)") from None
+            raise self._timed_out(text) from None
+
+    def keep(self, text: str) -> Rule | None:
+        """The first keep rule that matches `text` (a line no stage may remove)."""
+        if len(text) > BUNDLED_MAX_CHARS:
+            rules: Iterable[Rule] = (r for r in self.keeps if r.timed)
+        else:
+            rules = self.keeps
+        try:
+            return next((r for r in rules if r.applies(text)), None)
+        except TimeoutError:
+            raise self._timed_out(text) from None
+
+    def _timed_out(self, text: str) -> RuleTimeout:
+        """The error for a search that ran out of time on `text`, naming the rule that costs most there."""
+        spent = _budget_spent()
+        culprit, seconds = _slowest([*self._ordered, *self.keeps], text)
+        which = f"rule {culprit.id!r} ({culprit.source})" if culprit else "a rule"
+        if spent is not None:
+            cost = f" ({seconds:.2f} s on one line of {len(text)} characters)" if culprit else ""
+            return RuleTimeout(f"{which} used up the time budget of {spent:.1f} s for this document{cost}")
+        return RuleTimeout(f"{which} took over {timeout(text):.1f} s on a line of {len(text)} characters "
+                           "(catastrophic backtracking?)")
 
     def _match(self, text: str) -> tuple[Rule, regex.Match] | None:
         words = len(WORD.findall(text))
@@ -384,28 +472,58 @@ class RuleSet:
         return None
 
 
+def _slowest(rules: Iterable[Rule], text: str) -> tuple[Rule | None, float]:
+    """Of `rules`, the one whose search of `text` takes longest (each is cut off at CULPRIT_TIMEOUT),
+    with its seconds; (None, 0) when none takes measurable time."""
+    worst: tuple[Rule | None, float] = (None, 0.0)
+    for rule in rules:
+        start = time.perf_counter()
+        try:
+            rule.compiled.search(text, timeout=CULPRIT_TIMEOUT)
+        except TimeoutError:
+            return rule, CULPRIT_TIMEOUT
+        seconds = time.perf_counter() - start
+        if seconds > worst[1]:
+            worst = rule, seconds
+    return worst
+
+
+def _repeat(unit: str, chars: int) -> str:
+    return unit * (chars // len(unit) + 1)
+
+
 def probes(rule: Rule) -> list[str]:
     """Strings on which a catastrophically backtracking pattern blows up: each example repeated
     (alone and with spaces), long runs of each of its characters, and each `match` example followed
     by a long run of each character it holds or of a space or punctuation (the pattern matched
-    so far, then backtracks over the run), each ending in a character that makes the match fail late."""
+    so far, then backtracks over the run), each ending in a character that makes the match fail late;
+    the examples repeated after a character that makes every match fail at once (a lookbehind that
+    scans back from each position); and lines of LONG_PROBE_CHARS without spaces: each `match`
+    example, alone and followed by a dot, repeated (cut to BUNDLED_MAX_CHARS for a bundled rule,
+    which sees no longer line)."""
     examples = [ex for ex in rule.match + rule.no_match if ex]
     units = examples + [ex + " " for ex in examples] + sorted(set("".join(examples)))
-    repeated = [unit * (PROBE_CHARS // len(unit) + 1) for unit in units]
+    repeated = [_repeat(unit, PROBE_CHARS) for unit in units]
     runs = [ex + c * PROBE_CHARS for ex in rule.match for c in sorted(set(ex + " !.,-|"))]
-    return [text + "\x00" for text in repeated + runs]
+    fail_first = ["\x00" + _repeat(ex + " ", FAIL_FIRST_PROBE_CHARS) for ex in examples]
+    long_chars = LONG_PROBE_CHARS if rule.timed else BUNDLED_MAX_CHARS
+    compact = ["".join(ex.split()) for ex in rule.match[:3]]
+    long = [_repeat(unit, long_chars)[:long_chars] for ex in compact if ex for unit in (ex, ex + ".")]
+    return [text + "\x00" for text in repeated + runs] + fail_first + long
 
 
 def too_slow(rule: Rule, texts: Sequence[str] | None = None) -> str | None:
-    """A message naming `rule` if a search over one of `texts` (its `probes` by default) takes
-    longer than PROBE_TIMEOUT, else None."""
+    """A message naming `rule` if a search over one of `texts` (its `probes` by default) takes longer
+    than PROBE_TIMEOUT plus PROBE_TIMEOUT_PER_CHAR for each of its characters, else None."""
     for text in probes(rule) if texts is None else texts:
+        limit = PROBE_TIMEOUT + PROBE_TIMEOUT_PER_CHAR * len(text)
         try:
-            rule.compiled.search(text, timeout=PROBE_TIMEOUT)
+            rule.compiled.search(text, timeout=limit)
         except TimeoutError:
-            return (f"{rule.source}: rule {rule.id!r}: pattern too slow: over {PROBE_TIMEOUT} s on "
-                    f"{text[:40]!r}... ({len(text)} characters); nested repetition such as (a+)+ or "
-                    "overlapping alternatives under + backtrack catastrophically")
+            return (f"{rule.source}: rule {rule.id!r}: pattern too slow: over {limit:.1f} s on "
+                    f"{text[:40]!r}... ({len(text)} characters); nested repetition such as (a+)+, "
+                    "overlapping alternatives under +, or a lookbehind that scans back to the start of "
+                    "the line backtrack catastrophically")
     return None
 
 

@@ -67,7 +67,7 @@ def test_stats_sum_what_each_rule_removed(seeds, tmp_path):
 
 def test_skip_existing_skips_only_up_to_date_outputs(seeds, tmp_path):
     out = tmp_path / "out"
-    assert run("clean", seeds, "-o", out).exit_code == 0
+    assert run("clean", seeds, "-o", out, "--skip-existing").exit_code == 0
     changed = sorted(seeds.rglob("*.txt"))[0]
     changed.write_text(ARTICLE)
     later = (out / changed.relative_to(seeds)).stat().st_mtime + 10
@@ -119,7 +119,7 @@ def test_stdin_document_in_a_parallel_batch(tmp_path):
     assert texts == [BODY, BODY.replace("Monday", "Friday")]
 
 
-@pytest.mark.parametrize("args", [["clean"], ["clean", "a.txt", "b.txt"], ["clean", "-", "-q", "-v"],
+@pytest.mark.parametrize("args", [["clean", "a.txt", "b.txt"], ["clean", "-", "-q", "-v"],
                                   ["clean", "--files-from", "no-such-list.txt", "-o", "out"],
                                   ["clean", "-", "--jobs", "0"]])
 def test_usage_errors_exit_2(args, tmp_path, monkeypatch):

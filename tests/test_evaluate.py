@@ -177,7 +177,7 @@ def scored(tmp_path):
 def test_eval_text_report(scored):
     pred, truth = scored
     res = run(pred, "--truth", truth)
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 1, res.output  # a prediction is missing: scored, and the run says so
     # P = mean(1, 0) over the two outputs; R = mean(1, 0, 0); F1 = 2 * 0.5 * 1/3 / (0.5 + 1/3)
     for figure in ("precision   0.500", "recall      0.333", "F1          0.400", "empty           1"):
         assert re.search(rf"^{figure}$", res.stdout, re.M), figure
@@ -190,7 +190,7 @@ def test_eval_text_report(scored):
 def test_eval_json(scored):
     pred, truth = scored
     res = run(pred, "--truth", truth, "--format", "json", "--worst", "2")
-    assert res.exit_code == 0
+    assert res.exit_code == 1
     rec = json.loads(res.stdout)
     assert rec["summary"]["precision"] == 0.5
     assert rec["summary"]["recall"] == pytest.approx(1 / 3)
@@ -228,7 +228,7 @@ def test_eval_input_file_in_folder_per_document(tmp_path):
 def test_eval_all_missing_hints_at_the_layout(tmp_path):
     dev = write(tmp_path / "dev", {"x/truth.txt": BODY, "x/innertext.txt": ARTICLE})
     res = run("--input", dev, "--truth", dev)
-    assert res.exit_code == 0
+    assert res.exit_code == 1
     assert "no prediction for 1 of 1 documents" in res.stderr and "--input-file" in res.stderr
 
 

@@ -82,13 +82,6 @@ def test_decode(data, expected):
     assert expected in page.decode(data)
 
 
-def test_html_doctests():
-    import doctest
-
-    results = doctest.testmod(page)
-    assert results.attempted > 0 and results.failed == 0
-
-
 def test_latin1_page_cleans_to_correct_text(cleaner):
     data = ('<!DOCTYPE html><html><head><meta charset="iso-8859-1"><title>T</title></head><body><article>'
             + ARTICLE.replace("river ferry", "rivière ferry") * 3 + "</article></body></html>").encode("cp1252")

@@ -91,3 +91,37 @@ def test_looks_like_html():
     assert looks_like_html("<!-- c -->\n<html>")
     assert looks_like_html("anything", "page.HTM")
     assert not looks_like_html("Use the <b> tag for bold.")
+
+
+# ---- HTML charset declarations: only what a browser honours --------------------------------------
+
+from cleaner.read import declared_charset, decode_html, is_empty  # noqa: E402
+
+
+@pytest.mark.parametrize("label", ["punycode", "cp037", "idna", "rot13", "utf-7", "hz", "iso-2022-kr"])
+def test_a_charset_label_no_browser_honours_is_no_declaration(label):
+    """`<meta charset=punycode>` failed the page (UnicodeError); cp037 turned ASCII into EBCDIC garbage."""
+    page = f'<html><head><meta charset="{label}"></head><body><p>Hello world, café.</p></body></html>'
+    assert declared_charset(page.encode("utf-8")) is None
+    assert "Hello world, café." in decode_html(page.encode("utf-8"))
+
+
+@pytest.mark.parametrize("label, codec", [("latin1", "cp1252"), ("ascii", "cp1252"), ("x-user-defined", "cp1252"),
+                                          ("shift_jis", "cp932"), ("csisolatin2", "iso8859-2"),
+                                          ("UTF-16LE", "utf-8"), (" KOI8-R ", "koi8-r")])
+def test_whatwg_labels_are_honoured_as_browsers_read_them(label, codec):
+    assert declared_charset(f'<meta charset="{label}">'.encode()) == codec
+
+
+def test_utf8_with_three_stray_bytes_and_few_accents_keeps_the_utf8():
+    """Three stray Windows-1252 bytes outnumbered the three UTF-8 characters: the page was read as
+    a legacy encoding and its UTF-8 quotes came out as mojibake."""
+    text = "The “café” was closed. " + "Plain words go here and there. " * 10 + "He said @1hello@2 and left @3 quickly."
+    data = text.encode("utf-8").replace(b"@1", b"\x93").replace(b"@2", b"\x94").replace(b"@3", b"\x96")
+    assert decode(data) == text.replace("@1", "“").replace("@2", "”").replace("@3", "–")
+
+
+@pytest.mark.parametrize("text, empty", [("", True), (" \t\r\n", True), ("\u200b\u200b\n\ufeff \u2060\u200d", True),
+                                         ("\u00a0\u3000", True), ("\u200bx", False), ("日", False)])
+def test_whitespace_and_zero_width_characters_are_empty(text, empty):
+    assert is_empty(text) is empty

@@ -234,13 +234,13 @@ def tree(root: Path) -> dict[str, str]:
                                   min_size=1, max_size=8)), min_size=1, max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_output_paths_stay_inside_the_output_folder(parts):
-    from cleaner.batch import Input, output_path
+    from cleaner.batch import Input, InputError, output_path
 
     outdir = Path("/srv/out")
     rel = Path(*parts) if any(parts) else Path("x")
     try:
         target = output_path(outdir, Input(Path("in.txt"), rel), "text")
-    except ValueError:  # a name that cannot become a file name: the document fails, nothing is written
+    except InputError:  # a name that cannot become a file name: the document fails, nothing is written
         return
     assert os.path.normpath(target).startswith("/srv/out/"), target
     assert target.name not in ("", ".", "..")
