@@ -1,0 +1,455 @@
+"""Markdown in: tell Markdown from scraped plain text, and read it into the pipeline's lines.
+
+`build` parses with markdown-it (CommonMark, plus tables and strikethrough) and turns each block
+into one `Line`: a heading, a paragraph, a list item, a quote, a table row (cells joined by
+" | "), a fenced code block, or an image-only line (its alt text). A line's text is what a reader
+sees: no link targets, image syntax, escapes, emphasis markers, heading or bullet marks. Its
+`kind`, `level`, `ordinal`, `link_share` and `links` say what the syntax said. A paragraph is
+cut at its line breaks too (each source line one `Line`), unless the document is hard-wrapped
+(`wraps.soft_wrap_width`): scrapers write one block per line, people wrap their prose.
+
+What scrapers' Markdown (html2text's above all) does that CommonMark does not expect:
+
+- html2text indents the content of nested blocks: indented text is never a code block here
+  (the indented-code rule is off; fenced code stays code);
+- a link around block content comes out as ``[`` ... blocks ... ``](url)``: the dangling bracket
+  and the target are dropped and the blocks between them are link text;
+- an empty ``<b>`` or ``<i>`` leaves ``**`` or ``__``: dropped;
+- ``javascript:`` and other targets CommonMark refuses still make links (nothing is rendered
+  as HTML here, so no target is unsafe);
+- raw HTML: tags dropped (``<br>`` breaks the line), the text between them kept; scripts, styles
+  and comments dropped.
+
+Reference-style links are resolved by the parser, and their definitions are not text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+import regex
+
+from .document import Document, Line
+from .language import CJK_CLASS, detect
+from .normalize import normalize_line, split_physical_lines
+from .wraps import soft_wrap_width
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+SNIFF_CHARS = 65536  # detection reads this much of the start of a text
+# Detection: constructs plain text almost never spells (a link or an image with its target, an ATX
+# heading, a table, a fence, a backslash escape, strong emphasis) must number at least MIN_MARKS,
+# and at least MARKS_PER_BLOCK per block read.
+MIN_MARKS = 3
+MARKS_PER_BLOCK = 0.05
+_SIGNS = ("](", "#", "**", "__", "|", "\\", "```", "~~~")  # a text with none of these is not parsed
+_DELIMITERS = ("*", "_")
+_BR = regex.compile(r"<br\s*/?>", regex.I)
+_CJK_END = regex.compile(CJK_CLASS + "$")
+_CJK_START = regex.compile("^" + CJK_CLASS)
+BLOCK_LINK_REACH = 40  # blocks that a link around blocks (``[`` ... ``](url)``) may span
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """CommonMark with tables and strikethrough, without indented code, accepting every link
+    target; escapes and emphasis delimiters stay tokens of their own (text_join and
+    fragments_join off), so a literal ``[`` or ``**`` is told from an escaped one."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("code")
+    md.validateLink = lambda url: True
+    md.core.ruler.disable("text_join")
+    md.inline.ruler2.disable("fragments_join")
+    return md
+
+
+def looks_like_markdown(text: str, name: str = "") -> bool:
+    """True for Markdown: by file suffix, or by content that spells Markdown's own constructs.
+
+    >>> looks_like_markdown("A plain sentence.\\n\\n* a bullet\\n\\n1. a numbered line\\n\\n#hashtag")
+    False
+    >>> looks_like_markdown("# Title\\n\\nSee [the report](https://example.org/r).\\n\\n![A chart](c.png)")
+    True
+    """
+    if name.lower().endswith(SUFFIXES):
+        return True
+    head = text[:SNIFF_CHARS]
+    if not any(sign in head for sign in _SIGNS):
+        return False
+    marks, blocks = markdown_marks(parser().parse(head))
+    return marks >= MIN_MARKS and marks >= MARKS_PER_BLOCK * blocks
+
+
+def markdown_marks(tokens: list[Token]) -> tuple[int, int]:
+    """(constructs only Markdown spells, blocks) among parsed `tokens`."""
+    marks = blocks = 0
+    for tok in tokens:
+        if tok.type in ("paragraph_open", "heading_open", "tr_open", "fence", "html_block"):
+            blocks += 1
+        if tok.type in ("fence", "table_open") or (tok.type == "heading_open" and tok.markup.startswith("#")):
+            marks += 1
+        for child in tok.children or ():
+            if (child.type == "link_open" and child.attrGet("href") and child.markup != "autolink") \
+                    or child.type in ("image", "strong_open") \
+                    or (child.type == "text_special" and child.info == "escape"):
+                marks += 1
+    return marks, blocks
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+# A run of a piece: (what, text, link target or None). What: "text"; "image" (text: its alt);
+# "sep" (a table's cell separator); "soft", "hard" (line breaks); "open" (a dangling "[" that
+# opens a link around the blocks that follow); "close" (text: the target of a link opened in an
+# earlier block: the text before it is that link's).
+Run = tuple[str, str, "str | None"]
+
+
+@dataclass
+class _Piece:
+    """A line under construction: its runs and where it sits."""
+
+    kind: str
+    level: int
+    start: int
+    end: int
+    blank_before: bool
+    ordinal: int | None = None
+    runs: list[Run] = field(default_factory=list)
+    code: str | None = None  # a fenced block's text, kept as it is
+
+
+def build(text: str, source: str = "<markdown>") -> Document:
+    """Read Markdown `text` into a `Document` of lines (see the module docstring)."""
+    unified = "\n".join(split_physical_lines(text))
+    raw = unified.split("\n")
+    tokens = parser().parse(unified)
+    pieces = list(_Reader(raw, _hard_wrapped(tokens, raw)).read(tokens))
+    _span_block_links(pieces)
+    lines = [line for piece in pieces if (line := _line(piece)) is not None]
+    language = detect("\n".join(ln.text for ln in lines))
+    return Document(source=source, lines=lines, original=unified, language=language)
+
+
+def _hard_wrapped(tokens: list[Token], raw: list[str]) -> bool:
+    """True when the paragraphs are wrapped at a width (their line breaks are not the writer's)."""
+    lines: list[str] = []
+    for tok in tokens:
+        if tok.type == "inline" and tok.map and tok.map[1] - tok.map[0] > 1:
+            lines.extend(raw[tok.map[0]:tok.map[1]])
+            lines.append("")
+    return soft_wrap_width(lines) is not None
+
+
+class _Reader:
+    """Walks markdown-it's block tokens, keeping track of the lists and quotes it is in."""
+
+    def __init__(self, raw: list[str], wrapped: bool):
+        self.raw = raw
+        self.breaks = ("hard",) if wrapped else ("hard", "soft")
+        self.containers: list[str] = []  # "list", "item", "quote", innermost last
+        self.ordinals: list[int | None] = []  # per open item: its number, until its first block
+        self.row: _Piece | None = None
+
+    def blank_before(self, line: int) -> bool:
+        return line == 0 or not self.raw[line - 1].strip()
+
+    def context(self) -> tuple[str, int]:
+        """The kind and level a paragraph gets from the innermost list item or quote around it."""
+        for c in reversed(self.containers):
+            if c in ("item", "quote"):
+                return c, self.containers.count("list") if c == "item" else 0
+        return "", 0
+
+    def read(self, tokens: list[Token]) -> Iterator[_Piece]:
+        kind, level = "", 0
+        for tok in tokens:
+            t = tok.type
+            start, end = tok.map or (0, 1)
+            if t in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+                self.containers.append("quote" if t == "blockquote_open" else "list")
+            elif t == "list_item_open":
+                self.containers.append("item")
+                self.ordinals.append(int(tok.info) if tok.info.isdigit() and tok.markup in ".)" else None)
+            elif t in ("bullet_list_close", "ordered_list_close", "blockquote_close", "list_item_close"):
+                if self.containers.pop() == "item":
+                    self.ordinals.pop()
+            elif t == "heading_open":
+                kind, level = "heading", int(tok.tag[1:])
+            elif t == "paragraph_open":
+                kind, level = self.context()
+            elif t == "tr_open":
+                self.row = _Piece("table", 0, start, start + 1, self.blank_before(start))
+            elif t in ("th_open", "td_open") and self.row is not None:
+                if self.row.level:
+                    self.row.runs.append(("sep", " | ", None))
+                self.row.level += 1  # a row's level: its number of cells
+            elif t == "tr_close" and self.row is not None:
+                yield self.row
+                self.row = None
+            elif t == "inline" and self.row is not None:
+                self.row.runs.extend(_runs(tok.children or []))
+            elif t == "inline":
+                yield from self.paragraph(tok, kind, level)
+            elif t == "fence":
+                yield _Piece("code", 0, start, end, self.blank_before(start), code=tok.content.rstrip("\n"))
+            elif t == "html_block":
+                for i, text in enumerate(html_text(tok.content)):
+                    yield _Piece("", 0, start, end, i == 0 and self.blank_before(start), runs=[("text", text, None)])
+
+    def take_ordinal(self, kind: str) -> int | None:
+        """The number of the list item a block opens (None after its first block, or unordered)."""
+        if kind != "item" or not self.ordinals:
+            return None
+        number, self.ordinals[-1] = self.ordinals[-1], None
+        return number
+
+    def paragraph(self, tok: Token, kind: str, level: int) -> Iterator[_Piece]:
+        """The pieces of one paragraph or heading: one per source line, or one when wrapped."""
+        start, end = tok.map or (0, 1)
+        piece = _Piece(kind, level, start, start + 1, self.blank_before(start), self.take_ordinal(kind))
+        for run in _runs(tok.children or []):
+            if run[0] in ("soft", "hard"):
+                if run[0] in self.breaks:
+                    yield piece
+                    piece = _Piece(kind, level, piece.end, piece.end + 1, False)
+                    continue
+                piece.end += 1
+            piece.runs.append(run)
+        piece.end = max(piece.end, end)
+        yield piece
+
+
+def _runs(children: list[Token]) -> list[Run]:
+    """The runs of one inline token's children (see `Run`)."""
+    runs: list[Run] = []
+    href: list[str | None] = [None]
+    delimiters: list[Run] = []  # a run of unmatched emphasis delimiters: dropped if 2 or more
+
+    def flush_delimiters() -> None:
+        if len(delimiters) == 1:
+            runs.extend(delimiters)
+        delimiters.clear()
+
+    for child in children:
+        t = child.type
+        if t == "text" and child.content in _DELIMITERS:
+            delimiters.append(("text", child.content, href[-1]))
+            continue
+        flush_delimiters()
+        if t == "text":
+            runs.extend(_text_runs(child.content, href[-1]))
+        elif t in ("text_special", "code_inline"):
+            runs.append(("text", child.content, href[-1]))
+        elif t in ("softbreak", "hardbreak"):
+            _mark_open(runs)
+            runs.append(("hard" if t == "hardbreak" else "soft", "", None))
+        elif t == "link_open":
+            href.append(child.attrGet("href") or "")
+        elif t == "link_close" and len(href) > 1:
+            href.pop()
+        elif t == "image":
+            runs.append(("image", child.content, href[-1]))
+        elif t == "html_inline":
+            if _BR.match(child.content):
+                runs.append(("hard", "", None))
+            runs.extend(("soft", "", None) for _ in range(child.content.count("\n")))
+    flush_delimiters()
+    _mark_open(runs)
+    return runs
+
+
+def _text_runs(text: str, href: str | None) -> list[Run]:
+    """A text token's runs: its text, cut where a ``](url)`` closes a link opened in an earlier
+    block (that part is not text)."""
+    runs: list[Run] = []
+    pos = text.find("](")
+    while pos >= 0:
+        tail = _link_tail(text, pos + 2)
+        if tail is None:
+            pos = text.find("](", pos + 2)
+            continue
+        target, end = tail
+        runs.extend([("text", text[:pos], href), ("close", target, None)])
+        text = text[end:]
+        pos = text.find("](")
+    runs.append(("text", text, href))
+    return runs
+
+
+def _link_tail(text: str, pos: int) -> tuple[str, int] | None:
+    """The target of ``url "title")`` starting at `pos` of `text` and where it ends, as
+    markdown-it's own link rule reads it; None when no link target is there."""
+    from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+
+    n = len(text)
+    while pos < n and text[pos] in " \t":
+        pos += 1
+    dest = parseLinkDestination(text, pos, n)
+    if not dest.ok:
+        return None
+    pos = dest.pos
+    while pos < n and text[pos] in " \t":
+        pos += 1
+    title = parseLinkTitle(text, pos, n)
+    if title.ok:
+        pos = title.pos
+        while pos < n and text[pos] in " \t":
+            pos += 1
+    if pos >= n or text[pos] != ")":
+        return None
+    return dest.str, pos + 1
+
+
+def _mark_open(runs: list[Run]) -> None:
+    """A ``[`` ending a line (its last text run) opens a link around the blocks that follow."""
+    for i in range(len(runs) - 1, -1, -1):
+        what, text, href = runs[i]
+        if what != "text" or not text.strip():
+            if what in ("soft", "hard", "open"):
+                return
+            continue
+        if text.rstrip().endswith("[") and href is None:
+            runs[i] = ("text", text.rstrip()[:-1], href)
+            runs.append(("open", "", None))
+        return
+
+
+def _span_block_links(pieces: list[_Piece]) -> None:
+    """A piece that closes a link (``](url)``) opened by a dangling ``[`` in an earlier piece
+    (within `BLOCK_LINK_REACH` pieces): the pieces between are that link's text."""
+    for i, piece in enumerate(pieces):
+        target = next((text for what, text, _ in piece.runs if what == "close"), None)
+        if target is None:
+            continue
+        for j in range(i - 1, max(-1, i - 1 - BLOCK_LINK_REACH), -1):
+            runs = pieces[j].runs
+            if any(what == "close" for what, _, _ in runs):
+                break
+            if any(what == "open" for what, _, _ in runs):
+                for between in pieces[j + 1:i]:
+                    between.runs = [(what, text, target if what in ("text", "image") else href)
+                                    for what, text, href in between.runs]
+                break
+
+
+def _line(piece: _Piece) -> Line | None:
+    """The `Line` of a finished piece (None when it shows no text)."""
+    if piece.code is not None:
+        text = "\n".join(normalize_code(ln) for ln in piece.code.split("\n")).strip("\n")
+        return Line(text, piece.start, piece.end, piece.blank_before, kind="code", link_share=0.0) if text else None
+    kind = piece.kind
+    text, spans = _assemble([r for r in piece.runs if r[0] != "image"])
+    if not text.replace("|", "").strip():  # an image-only line: its alt texts
+        text, spans = _assemble([("text", alt, href) for what, alt, href in piece.runs if what == "image"])
+        if not text:
+            return None
+        kind = "image"
+    level = piece.level if kind in ("heading", "item", "table") else 0
+    ordinal = piece.ordinal if kind == "item" else None
+    return Line(text, piece.start, piece.end, piece.blank_before, kind=kind, level=level,
+                link_share=_share(text, spans), links=spans or None, ordinal=ordinal)
+
+
+def normalize_code(line: str) -> str:
+    """One line of a code block: invisible characters and trailing spaces removed, indentation kept."""
+    indent = line[:len(line) - len(line.lstrip(" \t"))]
+    return indent + normalize_line(line) if line.strip() else ""
+
+
+def _assemble(runs: list[Run]) -> tuple[str, list[tuple[int, int, str]]]:
+    """The text of a line's runs (spaces normalized; a soft break is a space, or nothing between
+    two CJK characters) and its link spans (start, end, target), one per link."""
+    text = ""
+    spans: list[tuple[int, int, str]] = []
+    space = soft = False  # a space (from a space or a soft break) is due before the next text
+    for what, raw, href in runs:
+        if what == "close":
+            if text:
+                spans = [(0, len(text), raw)]
+            continue
+        if what in ("soft", "hard"):
+            soft = True
+            continue
+        if what == "sep":
+            text, space, soft = text.rstrip() + raw, False, False
+            continue
+        if what != "text":
+            continue
+        norm = normalize_line(raw)
+        if not norm:
+            space = space or bool(raw)
+            continue
+        if text and not text.endswith(" "):
+            if space or raw[0].isspace():
+                text += " "
+            elif soft and not (_CJK_END.search(text) and _CJK_START.match(norm)):
+                text += " "
+        start = len(text)
+        text += norm
+        if href is not None:
+            if spans and spans[-1][2] == href and not text[spans[-1][1]:start].strip():
+                start = spans.pop()[0]
+            spans.append((start, len(text), href))
+        space, soft = raw[-1].isspace(), False
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    return stripped, [(s - lead, min(e - lead, len(stripped)), h) for s, e, h in spans]
+
+
+def _share(text: str, spans: list[tuple[int, int, str]]) -> float:
+    """The share of `text`'s non-space characters inside the link spans."""
+    total = len(text) - text.count(" ")
+    if not total:
+        return 0.0
+    linked = sum(e - s - text.count(" ", s, e) for s, e, _ in spans)
+    return round(linked / total, 4)
+
+
+class _HTMLText(HTMLParser):
+    """The text a browser shows of an HTML fragment, a line per block element."""
+
+    BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 "
+                       "h4 h5 h6 header hr li main nav ol p pre section table td th tr ul".split())
+    HIDDEN = frozenset(("script", "style", "template", "noscript"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data.replace("\n", " "))
+
+
+def html_text(fragment: str) -> list[str]:
+    """The lines of text an HTML fragment shows (tags, scripts, styles and comments dropped).
+
+    >>> html_text("<div><p>One <b>two</b></p><script>x()</script><!-- c --><p>Three</p></div>")
+    ['One two', 'Three']
+    """
+    reader = _HTMLText()
+    reader.feed(fragment)
+    reader.close()
+    return [line for part in "".join(reader.parts).split("\n") if (line := normalize_line(part))]
