@@ -165,8 +165,8 @@ def _tasks(items: Iterable[Input], outdir: Path | None, fmt: str, skip_existing:
 
 def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, outdir: Path | None,
                  fmt: str, with_metadata: bool, skip_existing: bool, jobs: int, report: Report,
-                 show_progress: bool, max_bytes: int) -> None:
-    if outdir is None and fmt == "text" and not _one_document(inputs, files_from):
+                 show_progress: bool, max_bytes: int, input_format: str | None = None, links: bool = False) -> None:
+    if outdir is None and fmt in ("text", "markdown") and not _one_document(inputs, files_from):
         raise click.UsageError("several inputs need -o OUTDIR (or --format json for JSON lines on stdout)")
 
     def items() -> Iterator[Input]:
@@ -176,7 +176,8 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
         return None if STDIN in inputs or files_from == STDIN else sum(1 for _ in items())
 
     tasks = _tasks(items(), outdir, fmt, skip_existing, max_bytes)
-    work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes)
+    work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes, input_format=input_format,
+                   links=links)
     written: dict[Path, str] = {}
     for outcome in progress(map_ordered(work, tasks, cleaner, jobs, task_crashed), count, show_progress):
         _stop_if_terminated()
@@ -224,9 +225,12 @@ def _stop_if_terminated() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=str),
               help="Output folder: each input DIR/sub/name.ext is written to OUTDIR/sub/name.txt (or .json). "
                    "With --input-format jsonl: the output file (.gz, .zst compressed; '-' stdout).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "explain"]), default="text", show_default=True,
-              help="text: the article body; json: one record with metadata and the removed lines; explain: "
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "explain"]), default="text",
+              show_default=True,
+              help="text: the article body; markdown: the body as Markdown (title, headings, lists, quotes, "
+                   "tables; NAME.md); json: one record with metadata and the removed lines; explain: "
                    "the original with every removed line marked by the id that removed it (NAME.explain.txt).")
+@click.option("--links", is_flag=True, help="Markdown output keeps the links (by default only their text).")
 @click.option("--explain", is_flag=True, help="Short for --format explain.")
 @click.option("--with-metadata", is_flag=True, help="Text output starts with a title/author/date header.")
 @RULES_OPTION
@@ -239,8 +243,13 @@ def _stop_if_terminated() -> None:
               help="Write the failures to this file as JSON lines (path, reason).")
 @click.option("--stats", "stats_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write how many lines and characters each rule or heuristic id removed, as JSON.")
-@click.option("--input-format", type=click.Choice(["files", "jsonl"]), default="files", show_default=True,
-              help="files: text or HTML documents; jsonl: JSON lines, one document per line (.gz, .zst read too).")
+@click.option("--input-format", type=click.Choice(["auto", "text", "markdown", "html", "jsonl"]), default="auto",
+              show_default=True,
+              help="What the inputs are; auto: by suffix (.md, .html), then content. jsonl: JSON lines, one "
+                   "document per line (.gz, .zst read too), its text field's format given by --markdown or "
+                   "--html, or found out.")
+@click.option("--markdown", "jsonl_markdown", is_flag=True, help="JSONL: the text field holds Markdown.")
+@click.option("--html", "jsonl_html", is_flag=True, help="JSONL: the text field holds HTML.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
 @click.option("--id-field", help="JSONL: the field naming the document in messages about its line.")
 @click.option("--output-field", help="JSONL: the field the cleaned text goes to (default: the text field).")
@@ -250,13 +259,14 @@ def _stop_if_terminated() -> None:
               help="Inputs larger than this are not read: reported as failed, the batch goes on.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what happened to each input.")
-def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, with_metadata: bool, rules: tuple[str, ...],
-          disable: tuple[str, ...], jobs: int | None, files_from: str | None, skip_existing: bool,
-          errors_file: Path | None, stats_file: Path | None, input_format: str, text_field: str,
+def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, explain: bool, with_metadata: bool,
+          rules: tuple[str, ...], disable: tuple[str, ...], jobs: int | None, files_from: str | None, skip_existing: bool,
+          errors_file: Path | None, stats_file: Path | None, input_format: str, jsonl_markdown: bool,
+          jsonl_html: bool, text_field: str,
           id_field: str | None, output_field: str | None, metadata_field: str, max_bytes: int, quiet: bool,
           verbose: bool) -> None:
-    """Clean INPUT files, folders (searched for .txt, .html, .htm), globs ('scrapes/**/*.txt') or
-    '-' (stdin); or JSON lines with --input-format jsonl.
+    """Clean INPUT files, folders (searched for .txt, .md, .html, .htm), globs ('scrapes/**/*.txt')
+    or '-' (stdin); or JSON lines with --input-format jsonl.
 
     Without -o a single input is written to stdout (several inputs need -o, or --format json,
     which writes one JSON record per line). A bad input is reported on stderr and the others go
@@ -270,6 +280,10 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
         raise click.UsageError("--format explain is for files; with JSON lines use --format json (its 'removed' list)")
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
+    if (jsonl_markdown or jsonl_html) and input_format != "jsonl":
+        raise click.UsageError("--markdown and --html say what a JSONL text field holds; for files use --input-format")
+    if jsonl_markdown and jsonl_html:
+        raise click.UsageError("--markdown and --html exclude each other")
     if files_from and files_from != STDIN and not os.path.isfile(files_from):
         raise click.UsageError(f"--files-from {files_from}: no such file")
     signal.signal(signal.SIGTERM, _terminate)  # `kill` cleans up like Ctrl-C: no temporary files left
@@ -279,11 +293,14 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
     with open(errors_file, "w", encoding="utf-8") if errors_file else nullcontext() as errors:
         report = Report(errors, verbose)
         if input_format == "jsonl":
-            fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json")
+            said = "markdown" if jsonl_markdown else "html" if jsonl_html else None
+            fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json", input_format=said,
+                            markdown=fmt == "markdown", links=links)
             _clean_jsonl(cleaner, inputs, files_from, output or STDIN, fields, jobs, report, show_progress)
         else:
             _clean_files(cleaner, inputs, files_from, Path(output) if output else None, fmt, with_metadata,
-                         skip_existing, jobs, report, show_progress, max_bytes)
+                         skip_existing, jobs, report, show_progress, max_bytes,
+                         None if input_format == "auto" else input_format, links)
     if stats_file is not None:
         write_atomic(stats_file, json.dumps(report.stats.to_dict(), ensure_ascii=False, indent=1) + "\n")
     if not quiet and (output is not None or report.cleaned + report.skipped + report.failed > 1):
