@@ -17,18 +17,24 @@ What scrapers' Markdown (html2text's above all) does that CommonMark does not ex
 - an empty ``<b>`` or ``<i>`` leaves ``**`` or ``__``: dropped;
 - ``javascript:`` and other targets CommonMark refuses still make links (nothing is rendered
   as HTML here, so no target is unsafe);
-- raw HTML: tags dropped (``<br>`` breaks the line), the text between them kept; scripts, styles
-  and comments dropped.
+- links side by side (``[A](a)[B](b)``, menus) are apart on the page: a space between them;
+- a link around a link (``[ ![img](src) Name [Colour](c) ](url)``) is not CommonMark: the outer
+  bracket and target are dropped and the text between is the outer link's;
+- a fence never closed, or blocks nested too deep, would make the parser pass over the rest
+  (`_parse`);
+- raw HTML is read inline, never as an HTML block (which runs to a closing marker that scraped
+  text may never have): tags of HTML elements are dropped (``<br>`` breaks the line), other
+  "tags" (``<username>`` in a manual) are text; comments, scripts and styles are dropped.
 
 Reference-style links are resolved by the parser, and their definitions are not text.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 import regex
@@ -44,27 +50,45 @@ if TYPE_CHECKING:
 
 SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 SNIFF_CHARS = 65536  # detection reads this much of the start of a text
-# Detection: constructs plain text almost never spells (a link or an image with its target, an ATX
-# heading, a table, a fence, a backslash escape, strong emphasis) must number at least MIN_MARKS,
-# and at least MARKS_PER_BLOCK per block read.
+# Detection counts constructs plain text almost never spells: links and images with a target,
+# ATX headings, tables, fences, strong emphasis, backslash escapes of Markdown's own characters.
+# There must be MIN_MARKS of them, one per 1/MARKS_PER_BLOCK blocks at least; and a link or an
+# image among them (scrapers' Markdown is full of them), or else MIN_KINDS kinds of construct
+# (bullet lists counted too): a shell comment reads like a heading, Python's ``**kwargs`` like
+# strong emphasis, but a manual does not look like Markdown in four ways.
 MIN_MARKS = 3
 MARKS_PER_BLOCK = 0.05
+MIN_KINDS = 4
+_ESCAPED = frozenset("*_[]#`")  # what Markdown writers escape (a "\n" or "\$" in code is not that)
 _SIGNS = ("](", "#", "**", "__", "|", "\\", "```", "~~~")  # a text with none of these is not parsed
 _DELIMITERS = ("*", "_")
-_BR = regex.compile(r"<br\s*/?>", regex.I)
+_TAG = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_HIDDEN = frozenset(("script", "style"))  # raw HTML elements whose content is not text
+_HTML_ELEMENTS = frozenset(
+    "a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption center cite "
+    "code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure font "
+    "footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label legend li link main map "
+    "mark meta meter nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s "
+    "samp script section select small source span strike strong style sub summary sup svg table tbody td "
+    "template textarea tfoot th thead time title tr track tt u ul var video wbr path g".split())
 _CJK_END = regex.compile(CJK_CLASS + "$")
 _CJK_START = regex.compile("^" + CJK_CLASS)
 BLOCK_LINK_REACH = 40  # blocks that a link around blocks (``[`` ... ``](url)``) may span
+# Block nesting markdown-it follows (a list is two levels: the list and its item). Its own
+# default, 20, is met by html2text's nested menus; Python's recursion limit allows about 800.
+MAX_NESTING = 300
 
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    """CommonMark with tables and strikethrough, without indented code, accepting every link
-    target; escapes and emphasis delimiters stay tokens of their own (text_join and
-    fragments_join off), so a literal ``[`` or ``**`` is told from an escaped one."""
+    """CommonMark with tables and strikethrough, without indented code or HTML blocks (raw HTML is
+    read inline), accepting every link target; escapes and emphasis delimiters stay tokens of
+    their own (text_join and fragments_join off), so a literal ``[`` or ``**`` is told from an
+    escaped one."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).disable("code")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+    md.disable(["code", "html_block"])
     md.validateLink = lambda url: True
     md.core.ruler.disable("text_join")
     md.inline.ruler2.disable("fragments_join")
@@ -84,29 +108,39 @@ def looks_like_markdown(text: str, name: str = "") -> bool:
     head = text[:SNIFF_CHARS]
     if not any(sign in head for sign in _SIGNS):
         return False
-    marks, blocks = markdown_marks(parser().parse(head))
-    return marks >= MIN_MARKS and marks >= MARKS_PER_BLOCK * blocks
+    found = markdown_evidence(parser().parse(head))
+    marks = sum(n for kind, n in found.items() if kind not in ("blocks", "list"))
+    if marks < MIN_MARKS or marks < MARKS_PER_BLOCK * found["blocks"]:
+        return False
+    return bool(found["link"]) or len(found.keys() - {"blocks"}) >= MIN_KINDS
 
 
-def markdown_marks(tokens: list[Token]) -> tuple[int, int]:
-    """(constructs only Markdown spells, blocks) among parsed `tokens`."""
-    marks = blocks = 0
+def markdown_evidence(tokens: list[Token]) -> Counter[str]:
+    """How many of each construct only Markdown spells are among parsed `tokens` ("link",
+    "heading", "table", "fence", "strong", "escape", "list"), and how many "blocks" they have."""
+    found: Counter[str] = Counter()
     for tok in tokens:
-        if tok.type in ("paragraph_open", "heading_open", "tr_open", "fence", "html_block"):
-            blocks += 1
-        if tok.type in ("fence", "table_open") or (tok.type == "heading_open" and tok.markup.startswith("#")):
-            marks += 1
+        if tok.type in ("paragraph_open", "heading_open", "tr_open", "fence"):
+            found["blocks"] += 1
+        if tok.type in ("fence", "table_open", "bullet_list_open"):
+            found[{"fence": "fence", "table_open": "table", "bullet_list_open": "list"}[tok.type]] += 1
+        elif tok.type == "heading_open" and tok.markup.startswith("#"):
+            found["heading"] += 1
         for child in tok.children or ():
-            if (child.type == "link_open" and child.attrGet("href") and child.markup != "autolink") \
-                    or child.type in ("image", "strong_open") \
-                    or (child.type == "text_special" and child.info == "escape"):
-                marks += 1
-    return marks, blocks
+            if child.type == "image" or (child.type == "link_open" and child.attrGet("href")
+                                         and child.markup != "autolink"):
+                found["link"] += 1
+            elif child.type == "strong_open":
+                found["strong"] += 1
+            elif child.type == "text_special" and child.info == "escape" and child.content in _ESCAPED:
+                found["escape"] += 1
+    return found
 
 
 # --- reading --------------------------------------------------------------------------------------
 
-# A run of a piece: (what, text, link target or None). What: "text"; "image" (text: its alt);
+# A run of a piece: (what, text, link target or None). What: "text"; "literal" (text that cannot
+# be syntax: an escaped character, an entity, code); "image" (text: its alt);
 # "sep" (a table's cell separator); "soft", "hard" (line breaks); "open" (a dangling "[" that
 # opens a link around the blocks that follow); "close" (text: the target of a link opened in an
 # earlier block: the text before it is that link's).
@@ -129,14 +163,62 @@ class _Piece:
 
 def build(text: str, source: str = "<markdown>") -> Document:
     """Read Markdown `text` into a `Document` of lines (see the module docstring)."""
-    unified = "\n".join(split_physical_lines(text))
-    raw = unified.split("\n")
-    tokens = parser().parse(unified)
+    raw = split_physical_lines(text)
+    unified = "\n".join(raw)
+    tokens = _parse(raw)
     pieces = list(_Reader(raw, _hard_wrapped(tokens, raw)).read(tokens))
     _span_block_links(pieces)
     lines = [line for piece in pieces if (line := _line(piece)) is not None]
     language = detect("\n".join(ln.text for ln in lines))
     return Document(source=source, lines=lines, original=unified, language=language)
+
+
+def _parse(raw: list[str], offset: int = 0) -> list[Token]:
+    """markdown-it's block tokens for the source lines `raw` (numbered from `offset`), all of them.
+
+    Two constructs make markdown-it pass over the rest of their container, which scrapers' text
+    meets: a fence never closed (html2text writes ``~~~~`` for an empty strikethrough) and
+    blocks nested deeper than `MAX_NESTING`. There the line is read as text and what it swallowed
+    is parsed on its own."""
+    tokens = parser().parse("\n".join(raw))
+    for tok in tokens:
+        if tok.map:
+            tok.map = [tok.map[0] + offset, tok.map[1] + offset]
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "fence" and tok.map and not _closed(tok, raw[tok.map[1] - offset - 1]):
+            line, end = tok.map[0] - offset, tok.map[1] - offset
+            out += _as_text(raw[line], line + offset) + _parse(raw[line + 1:end], offset + line + 1)
+            i += 1
+        elif tok.nesting == 1 and tok.level >= MAX_NESTING - 1 and tok.map:
+            line = tok.map[0] - offset
+            resume = next((j for j in range(i + 1, len(tokens)) if tokens[j].map and tokens[j].map[0] - offset > line),
+                          len(tokens))
+            end = tokens[resume].map[0] - offset if resume < len(tokens) else len(raw)
+            out += tokens[i:resume] + _as_text(raw[line], line + offset) + _parse(raw[line + 1:end], offset + line + 1)
+            i = resume
+        else:
+            out.append(tok)
+            i += 1
+    return out
+
+
+def _closed(fence: Token, last: str) -> bool:
+    """Whether the last source line of a fence closes it."""
+    mark = last.strip()
+    return len(fence.map or ()) == 2 and fence.map[1] - fence.map[0] > 1 and len(mark) >= len(fence.markup) \
+        and mark == fence.markup[0] * len(mark)
+
+
+def _as_text(line: str, number: int) -> list[Token]:
+    """Source line `number` as a paragraph of its inline content."""
+    from markdown_it.token import Token
+
+    inline = parser().parseInline(line.strip())[0]
+    inline.map = [number, number + 1]
+    return [Token("paragraph_open", "p", 1, map=inline.map), inline, Token("paragraph_close", "p", -1)]
 
 
 def _hard_wrapped(tokens: list[Token], raw: list[str]) -> bool:
@@ -201,9 +283,6 @@ class _Reader:
                 yield from self.paragraph(tok, kind, level)
             elif t == "fence":
                 yield _Piece("code", 0, start, end, self.blank_before(start), code=tok.content.rstrip("\n"))
-            elif t == "html_block":
-                for i, text in enumerate(html_text(tok.content)):
-                    yield _Piece("", 0, start, end, i == 0 and self.blank_before(start), runs=[("text", text, None)])
 
     def take_ordinal(self, kind: str) -> int | None:
         """The number of the list item a block opens (None after its first block, or unordered)."""
@@ -233,44 +312,56 @@ def _runs(children: list[Token]) -> list[Run]:
     runs: list[Run] = []
     href: list[str | None] = [None]
     delimiters: list[Run] = []  # a run of unmatched emphasis delimiters: dropped if 2 or more
+    previous = ""
 
     def flush_delimiters() -> None:
         if len(delimiters) == 1:
             runs.extend(delimiters)
         delimiters.clear()
 
+    hidden = False  # inside <script> or <style>
     for child in children:
         t = child.type
+        if hidden and t != "html_inline":
+            continue
         if t == "text" and child.content in _DELIMITERS:
             delimiters.append(("text", child.content, href[-1]))
             continue
         flush_delimiters()
         if t == "text":
-            runs.extend(_text_runs(child.content, href[-1]))
+            _text_runs(child.content, href[-1], runs)
         elif t in ("text_special", "code_inline"):
-            runs.append(("text", child.content, href[-1]))
+            runs.append(("literal", child.content, href[-1]))
         elif t in ("softbreak", "hardbreak"):
             _mark_open(runs)
             runs.append(("hard" if t == "hardbreak" else "soft", "", None))
         elif t == "link_open":
+            if previous == "link_close":  # links side by side are apart on the page
+                runs.append(("text", " ", None))
             href.append(child.attrGet("href") or "")
         elif t == "link_close" and len(href) > 1:
             href.pop()
         elif t == "image":
             runs.append(("image", child.content, href[-1]))
         elif t == "html_inline":
-            if _BR.match(child.content):
+            tag = _TAG.match(child.content)
+            name = tag[2].lower() if tag else ""
+            if name in _HIDDEN:
+                hidden = not tag[1]
+            elif name == "br":
                 runs.append(("hard", "", None))
+            elif tag and name not in _HTML_ELEMENTS:  # "<username>": text, not markup
+                runs.append(("literal", child.content, href[-1]))
             runs.extend(("soft", "", None) for _ in range(child.content.count("\n")))
+        previous = t
     flush_delimiters()
     _mark_open(runs)
     return runs
 
 
-def _text_runs(text: str, href: str | None) -> list[Run]:
-    """A text token's runs: its text, cut where a ``](url)`` closes a link opened in an earlier
-    block (that part is not text)."""
-    runs: list[Run] = []
+def _text_runs(text: str, href: str | None, runs: list[Run]) -> None:
+    """Add a text token's runs: its text, less each ``](url)`` that closes a link the parser did
+    not see (`_close`)."""
     pos = text.find("](")
     while pos >= 0:
         tail = _link_tail(text, pos + 2)
@@ -278,11 +369,27 @@ def _text_runs(text: str, href: str | None) -> list[Run]:
             pos = text.find("](", pos + 2)
             continue
         target, end = tail
-        runs.extend([("text", text[:pos], href), ("close", target, None)])
+        runs.append(("text", text[:pos], href))
+        _close(runs, target)
         text = text[end:]
         pos = text.find("](")
     runs.append(("text", text, href))
-    return runs
+
+
+def _close(runs: list[Run], target: str) -> None:
+    """A ``](target)`` the parser left as text closes a link opened by the last bracket of the
+    paragraph's own text outside links (html2text nests links in links, which CommonMark does not
+    read): the bracket goes and the text after it is that link's. Without such a bracket the link
+    opened in an earlier block: a "close" run."""
+    for i in range(len(runs) - 1, -1, -1):
+        what, text, href = runs[i]
+        if what == "text" and href is None and "[" in text:
+            k = text.rindex("[")
+            after = [(w, x, target if h is None and w in ("text", "literal", "image") else h)
+                     for w, x, h in runs[i + 1:]]
+            runs[i:] = [("text", text[:k], None), ("text", text[k + 1:], target), *after]
+            return
+    runs.append(("close", target, None))
 
 
 def _link_tail(text: str, pos: int) -> tuple[str, int] | None:
@@ -313,10 +420,12 @@ def _mark_open(runs: list[Run]) -> None:
     """A ``[`` ending a line (its last text run) opens a link around the blocks that follow."""
     for i in range(len(runs) - 1, -1, -1):
         what, text, href = runs[i]
-        if what != "text" or not text.strip():
+        if what not in ("text", "literal") or not text.strip():
             if what in ("soft", "hard", "open"):
                 return
             continue
+        if what == "literal":
+            return
         if text.rstrip().endswith("[") and href is None:
             runs[i] = ("text", text.rstrip()[:-1], href)
             runs.append(("open", "", None))
@@ -336,7 +445,7 @@ def _span_block_links(pieces: list[_Piece]) -> None:
                 break
             if any(what == "open" for what, _, _ in runs):
                 for between in pieces[j + 1:i]:
-                    between.runs = [(what, text, target if what in ("text", "image") else href)
+                    between.runs = [(what, text, target if what in ("text", "literal", "image") else href)
                                     for what, text, href in between.runs]
                 break
 
@@ -382,7 +491,7 @@ def _assemble(runs: list[Run]) -> tuple[str, list[tuple[int, int, str]]]:
         if what == "sep":
             text, space, soft = text.rstrip() + raw, False, False
             continue
-        if what != "text":
+        if what not in ("text", "literal"):
             continue
         norm = normalize_line(raw)
         if not norm:
@@ -412,44 +521,3 @@ def _share(text: str, spans: list[tuple[int, int, str]]) -> float:
         return 0.0
     linked = sum(e - s - text.count(" ", s, e) for s, e, _ in spans)
     return round(linked / total, 4)
-
-
-class _HTMLText(HTMLParser):
-    """The text a browser shows of an HTML fragment, a line per block element."""
-
-    BLOCKS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 "
-                       "h4 h5 h6 header hr li main nav ol p pre section table td th tr ul".split())
-    HIDDEN = frozenset(("script", "style", "template", "noscript"))
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data.replace("\n", " "))
-
-
-def html_text(fragment: str) -> list[str]:
-    """The lines of text an HTML fragment shows (tags, scripts, styles and comments dropped).
-
-    >>> html_text("<div><p>One <b>two</b></p><script>x()</script><!-- c --><p>Three</p></div>")
-    ['One two', 'Three']
-    """
-    reader = _HTMLText()
-    reader.feed(fragment)
-    reader.close()
-    return [line for part in "".join(reader.parts).split("\n") if (line := normalize_line(part))]
