@@ -457,8 +457,9 @@ def _line(piece: _Piece) -> Line | None:
         return Line(text, piece.start, piece.end, piece.blank_before, kind="code", link_share=0.0) if text else None
     kind = piece.kind
     text, spans = _assemble([r for r in piece.runs if r[0] != "image"])
-    if not text.replace("|", "").strip():  # an image-only line: its alt texts
-        text, spans = _assemble([("text", alt, href) for what, alt, href in piece.runs if what == "image"])
+    if not (text.replace("|", "").strip() if kind == "table" else text):  # an image-only line: its alt texts
+        text, spans = _assemble([run for what, alt, href in piece.runs if what == "image"
+                                  for run in (("text", alt, href), ("text", " ", None))])
         if not text:
             return None
         kind = "image"

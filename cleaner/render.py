@@ -75,11 +75,12 @@ SUBHEADING_WORDS = 12
 _STOP = regex.compile(r"""[.!,:;…。！，：；][\s"'”’»」』)\]]*$""")
 _BULLET = regex.compile(r"^(?:[-•*·▪◦‣–]|(\d{1,3})[.)])\s+(?=\S)")  # a bullet line of plain text
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-# Inline characters Markdown would read as syntax, and what a line may not start with.
+# Inline characters Markdown would read as syntax (a "[" ending a line opens a link around blocks
+# for `markdown.build`), and what a line may not start with.
 _INLINE_SYNTAX = regex.compile(r"[\\`*]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|\](?=[(\[])|<(?=[A-Za-z/!?])"
-                               r"|&(?=#?\w+;)|~(?=~)")
+                               r"|&(?=#?\w+;)|~(?=~)|\[(?=\s*$)")
 _BLOCK_START = regex.compile(r"^(?:[-+=~>\[]|#{1,6}(?=\s|$))")
-_CLOSING_HASHES = regex.compile(r"(?<=\s)#(?=#*$)")  # would close an ATX heading
+_CLOSING_HASHES = regex.compile(r"(?:^|(?<=\s))#(?=#*$)")  # would close an ATX heading
 _ORDINAL_START = regex.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
