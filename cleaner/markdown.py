@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-SNIFF_CHARS = 65536  # detection reads this much of the start of a text
+SNIFF_CHARS = 16384  # detection reads this much of the start of a text
 # Detection counts constructs plain text almost never spells: links and images with a target,
 # ATX headings, tables, fences, strong emphasis, backslash escapes of Markdown's own characters.
 # There must be MIN_MARKS of them, one per 1/MARKS_PER_BLOCK blocks at least; and a link or an
@@ -60,7 +60,10 @@ MIN_MARKS = 3
 MARKS_PER_BLOCK = 0.05
 MIN_KINDS = 4
 _ESCAPED = frozenset("*_[]#`")  # what Markdown writers escape (a "\n" or "\$" in code is not that)
-_SIGNS = ("](", "#", "**", "__", "|", "\\", "```", "~~~")  # a text with none of these is not parsed
+# Cheap signs of the constructs, looked for before parsing: a text with no link or image syntax
+# and fewer than MIN_KINDS of these is not parsed (plain text meets "#" and "|" often enough).
+_SIGNS = (regex.compile(r"(?m)^ {0,3}#{1,6}[ \t]"), regex.compile(r"\*\*|__"), regex.compile(r"```|~~~"),
+          regex.compile(r"\|"), regex.compile(r"\\[*_\[\]#`]"), regex.compile(r"(?m)^ {0,3}[-*+][ \t]"))
 _DELIMITERS = ("*", "_")
 _TAG = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _HIDDEN = frozenset(("script", "style"))  # raw HTML elements whose content is not text
@@ -106,7 +109,7 @@ def looks_like_markdown(text: str, name: str = "") -> bool:
     if name.lower().endswith(SUFFIXES):
         return True
     head = text[:SNIFF_CHARS]
-    if not any(sign in head for sign in _SIGNS):
+    if "](" not in head and sum(1 for sign in _SIGNS if sign.search(head)) < MIN_KINDS:
         return False
     found = markdown_evidence(parser().parse(head))
     marks = sum(n for kind, n in found.items() if kind not in ("blocks", "list"))

@@ -136,6 +136,9 @@ def test_html2text_quirks():
     assert texts("  * Flipboard __\n  * [__Insurance  \nBPO](/bpo/)") == ["Flipboard", "Insurance", "BPO"]
     assert [(ln.text, ln.link_share) for ln in lines('[Print](javascript:print\\(\\) "Print") this')] == [
         ("Print this", pytest.approx(5 / 9, abs=1e-4))]
+    # reference-style links: resolved, their definitions are not text
+    assert [(ln.text, ln.link_share, ln.links) for ln in lines("Read [the report][1] today.\n\n[1]: https://x.org/r")] == [
+        ("Read the report today.", pytest.approx(9 / 19, abs=1e-4), [(5, 15, "https://x.org/r")])]
     # raw HTML: tags of HTML elements dropped, scripts too, other "tags" are text
     assert texts("<div>Run <b>git</b> checkout <branch><script>track()</script><br>then push</div>") == [
         "Run git checkout <branch>", "then push"]
