@@ -78,7 +78,7 @@ _CJK_END = regex.compile(CJK_CLASS + "$")
 _CJK_START = regex.compile("^" + CJK_CLASS)
 BLOCK_LINK_REACH = 40  # blocks that a link around blocks (``[`` ... ``](url)``) may span
 # Block nesting markdown-it follows (a list is two levels: the list and its item). Its own
-# default, 20, is met by html2text's nested menus; Python's recursion limit allows about 800.
+# default, 20, is met by html2text's nested menus; Python's recursion limit allows some 600.
 MAX_NESTING = 300
 
 
@@ -209,8 +209,8 @@ def _parse(raw: list[str], offset: int = 0) -> list[Token]:
 
 
 def _closed(fence: Token, last: str) -> bool:
-    """Whether the last source line of a fence closes it."""
-    mark = last.strip()
+    """Whether the last source line of a fence closes it (inside a quote, after its ">")."""
+    mark = last.strip(" \t>")
     return len(fence.map or ()) == 2 and fence.map[1] - fence.map[0] > 1 and len(mark) >= len(fence.markup) \
         and mark == fence.markup[0] * len(mark)
 

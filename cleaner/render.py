@@ -99,7 +99,7 @@ class _Block:
 def markdown(doc: Document, links: bool = False) -> str:
     """The kept lines as Markdown: the title as a first-level heading (not repeated below), then
     headings, lists, quotes, tables, code and paragraphs. The structure is what the input's syntax
-    said (Markdown input), or inferred from plain text (`infer_structure`). Images are dropped;
+    said (Markdown input), or inferred from plain text (`_infer_structure`). Images are dropped;
     links are kept as links with `links`, else only their text."""
     title = doc.metadata.get("title")
     title_key = comparison_key(title) if title else None
@@ -107,7 +107,7 @@ def markdown(doc: Document, links: bool = False) -> str:
     if any(ln.link_share is not None for ln in doc.lines):
         blocks = [_Block(ln.kind, ln.level, ln.ordinal, ln, ln.text) for ln in kept]
     else:
-        blocks = infer_structure(kept)
+        blocks = _infer_structure(kept)
     out = [_heading(1, _inline(title, [], False, block=False))] if title else []
     headings = [b.level for b in blocks if b.kind == "heading"]
     shift = max(0, 2 - min(headings)) if title and headings else 0  # body headings below the title's
@@ -116,7 +116,7 @@ def markdown(doc: Document, links: bool = False) -> str:
     return "\n\n".join(out)
 
 
-def infer_structure(lines: list[Line]) -> list[_Block]:
+def _infer_structure(lines: list[Line]) -> list[_Block]:
     """Blocks of plain-text lines: a run of two or more bullet lines ("- ", "• ", "* ", "1. ") is
     a list; a short line without a final stop between paragraphs is a subheading."""
     bullets = [_BULLET.match(ln.text) for ln in lines]
