@@ -6,7 +6,7 @@ into one `Line`: a heading, a paragraph, a list item, a quote, a table row (cell
 sees: no link targets, image syntax, escapes, emphasis markers, heading or bullet marks. Its
 `kind`, `level`, `ordinal`, `link_share` and `links` say what the syntax said. A paragraph is
 cut at its line breaks too (each source line one `Line`), unless the document is hard-wrapped
-(`wraps.soft_wrap_width`): scrapers write one block per line, people wrap their prose.
+(`_hard_wrapped`): scrapers write one block per line, people wrap their prose.
 
 What scrapers' Markdown (html2text's above all) does that CommonMark does not expect:
 
@@ -42,7 +42,6 @@ import regex
 from .document import Document, Line
 from .language import CJK_CLASS, detect
 from .normalize import normalize_line, split_physical_lines
-from .wraps import soft_wrap_width
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -80,6 +79,8 @@ BLOCK_LINK_REACH = 40  # blocks that a link around blocks (``[`` ... ``](url)``)
 # Block nesting markdown-it follows (a list is two levels: the list and its item). Its own
 # default, 20, is met by html2text's nested menus; Python's recursion limit allows some 600.
 MAX_NESTING = 300
+WRAPPED_PAIRS = 5  # hard-wrapped text: this many line breaks inside paragraphs, and at this share
+WRAPPED_SHARE = 0.8  # of them the next word would not have fitted on the line
 
 
 @lru_cache(maxsize=1)
@@ -225,13 +226,18 @@ def _as_text(line: str, number: int) -> list[Token]:
 
 
 def _hard_wrapped(tokens: list[Token], raw: list[str]) -> bool:
-    """True when the paragraphs are wrapped at a width (their line breaks are not the writer's)."""
-    lines: list[str] = []
-    for tok in tokens:
-        if tok.type == "inline" and tok.map and tok.map[1] - tok.map[0] > 1:
-            lines.extend(raw[tok.map[0]:tok.map[1]])
-            lines.append("")
-    return soft_wrap_width(lines) is not None
+    """True when the paragraphs are wrapped at a width (their line breaks are not the writer's):
+    at least `WRAPPED_PAIRS` line breaks inside paragraphs, and at nearly all of them a line of
+    words goes on with a word that would not have fitted on it (the widest line, between 40 and
+    160 characters)."""
+    pairs = [(raw[i].strip(), raw[i + 1].strip()) for tok in tokens if tok.type == "inline" and tok.map
+             for i in range(tok.map[0], tok.map[1] - 1)]
+    if len(pairs) < WRAPPED_PAIRS:
+        return False
+    width = max(len(a) for a, _ in pairs)
+    full = sum(len(a) + 1 + len(b.split(" ", 1)[0]) > width and b[:1].isalnum() and a.count(" ") >= 4
+               for a, b in pairs)
+    return 40 <= width <= 160 and full >= WRAPPED_SHARE * len(pairs)
 
 
 class _Reader:
