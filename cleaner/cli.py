@@ -223,7 +223,7 @@ def _stop_if_terminated() -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", type=click.Path(path_type=str),
-              help="Output folder: each input DIR/sub/name.ext is written to OUTDIR/sub/name.txt (or .json). "
+              help="Output folder: each input DIR/sub/name.ext is written to OUTDIR/sub/name.txt (.json, .md). "
                    "With --input-format jsonl: the output file (.gz, .zst compressed; '-' stdout).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "explain"]), default="text",
               show_default=True,

@@ -79,6 +79,7 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 # for `markdown.build`), and what a line may not start with.
 _INLINE_SYNTAX = regex.compile(r"[\\`*]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|\](?=[(\[])|<(?=[A-Za-z/!?])"
                                r"|&(?=#?\w+;)|~(?=~)|\[(?=\s*$)")
+_LINK_TEXT_SYNTAX = regex.compile(_INLINE_SYNTAX.pattern + r"|[\[\]]")  # a link's text: brackets too
 _BLOCK_START = regex.compile(r"^(?:[-+=~>\[]|#{1,6}(?=\s|$))")
 _CLOSING_HASHES = regex.compile(r"(?:^|(?<=\s))#(?=#*$)")  # would close an ATX heading
 _ORDINAL_START = regex.compile(r"^(\d{1,9})([.)])(?=\s|$)")
@@ -227,7 +228,7 @@ def _inline(text: str, spans: list[tuple[int, int, str]], links: bool, block: bo
     out, pos = [], 0
     for s, e, href in spans if links else ():
         if href and not href.startswith("javascript:") and s >= pos:
-            out.append(_escape(text[pos:s]) + f"[{_escape(text[s:e])}]({_destination(href)})")
+            out.append(_escape(text[pos:s]) + f"[{_escape(text[s:e], _LINK_TEXT_SYNTAX)}]({_destination(href)})")
             pos = e
     out.append(_escape(text[pos:]))
     if block and not (out[0].startswith("[") and len(out) > 1):
@@ -235,8 +236,8 @@ def _inline(text: str, spans: list[tuple[int, int, str]], links: bool, block: bo
     return "".join(out)
 
 
-def _escape(text: str) -> str:
-    return _INLINE_SYNTAX.sub(r"\\\g<0>", text)
+def _escape(text: str, syntax: regex.Pattern[str] = _INLINE_SYNTAX) -> str:
+    return syntax.sub(r"\\\g<0>", text)
 
 
 def _destination(href: str) -> str:

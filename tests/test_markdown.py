@@ -281,3 +281,29 @@ def test_markdown_output_golden(path, file_regression):
 def test_markdown_of_every_line_read_golden(path, file_regression):
     file_regression.check(render.markdown(markdown.build(path.read_text(encoding="utf-8"))) + "\n",
                           basename=f"{path.stem}.parsed", extension=".md")
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.text(alphabet="ab *_[]()<>\u4e2d", min_size=1, max_size=8),
+                          st.one_of(st.none(), st.text(alphabet="/ab:()<> ?=&%#", min_size=1, max_size=12))),
+                min_size=1, max_size=6))
+def test_markdown_output_with_links_reads_back_with_the_same_links(segments):
+    text, links = "", []
+    for words, href in segments:
+        words = normalize_line(words)
+        if not words:
+            continue
+        text += " " if text else ""
+        if href is not None and href.strip() and not href.startswith("javascript:"):  # as the parser gives them
+            links.append((len(text), len(text) + len(words), markdown.parser().normalizeLink(href.strip())))
+        text += words
+    if not text:
+        return
+    doc = Document("<t>", [Line(text, 0, 1, link_share=0.0, links=links or None)])
+    back = markdown.build(render.markdown(doc, links=True)).lines
+    assert [ln.text for ln in back] == [text]
+
+    def linked(spans):  # each non-space character under a link, with its target
+        return {i: href for s, e, href in spans or () for i in range(s, e) if not text[i].isspace()}
+
+    assert linked(back[0].links) == linked(links)
