@@ -75,6 +75,7 @@ _HTML_ELEMENTS = frozenset(
     "template textarea tfoot th thead time title tr track tt u ul var video wbr path g".split())
 _CJK_END = regex.compile(CJK_CLASS + "$")
 _CJK_START = regex.compile("^" + CJK_CLASS)
+_URL_STARTS = ("http://", "https://", "//", "/", "mailto:", "javascript:", "www.")
 BLOCK_LINK_REACH = 40  # blocks that a link around blocks (``[`` ... ``](url)``) may span
 # Block nesting markdown-it follows (a list is two levels: the list and its item). Its own
 # default, 20, is met by html2text's nested menus; Python's recursion limit allows some 600.
@@ -403,26 +404,28 @@ def _close(runs: list[Run], target: str) -> None:
 
 def _link_tail(text: str, pos: int) -> tuple[str, int] | None:
     """The target of ``url "title")`` starting at `pos` of `text` and where it ends, as
-    markdown-it's own link rule reads it; None when no link target is there."""
+    markdown-it's own link rule reads it, or a URL with spaces up to the next ``)`` (html2text
+    writes share links unencoded); None when no link target is there."""
     from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 
     n = len(text)
     while pos < n and text[pos] in " \t":
         pos += 1
     dest = parseLinkDestination(text, pos, n)
-    if not dest.ok:
-        return None
-    pos = dest.pos
-    while pos < n and text[pos] in " \t":
-        pos += 1
-    title = parseLinkTitle(text, pos, n)
+    end = dest.pos if dest.ok else pos
+    while end < n and text[end] in " \t":
+        end += 1
+    title = parseLinkTitle(text, end, n)
     if title.ok:
-        pos = title.pos
-        while pos < n and text[pos] in " \t":
-            pos += 1
-    if pos >= n or text[pos] != ")":
-        return None
-    return dest.str, pos + 1
+        end = title.pos
+        while end < n and text[end] in " \t":
+            end += 1
+    if dest.ok and end < n and text[end] == ")":
+        return dest.str, end + 1
+    close = text.find(")", pos)
+    if close > pos and text.startswith(_URL_STARTS, pos):
+        return text[pos:close].strip(), close + 1
+    return None
 
 
 def _mark_open(runs: list[Run]) -> None:

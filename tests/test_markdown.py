@@ -136,6 +136,10 @@ def test_html2text_quirks():
     assert texts("  * Flipboard __\n  * [__Insurance  \nBPO](/bpo/)") == ["Flipboard", "Insurance", "BPO"]
     assert [(ln.text, ln.link_share) for ln in lines('[Print](javascript:print\\(\\) "Print") this')] == [
         ("Print this", pytest.approx(5 / 9, abs=1e-4))]
+    # a share link whose target has spaces (not CommonMark, but html2text writes them)
+    assert [(ln.text, ln.links) for ln in lines("Share [on LinkedIn](https://x.org/share?title=Big news) now")] == [
+        ("Share on LinkedIn now", [(6, 17, "https://x.org/share?title=Big news")])]
+    assert texts("See [that](not a url) here") == ["See [that](not a url) here"]
     # reference-style links: resolved, their definitions are not text
     assert [(ln.text, ln.link_share, ln.links) for ln in lines("Read [the report][1] today.\n\n[1]: https://x.org/r")] == [
         ("Read the report today.", pytest.approx(9 / 19, abs=1e-4), [(5, 15, "https://x.org/r")])]
