@@ -1,4 +1,4 @@
-"""cleaner: strip boilerplate from scraped news text and HTML, saying why for every line.
+"""cleaner: strip boilerplate from scraped news text, Markdown and HTML, saying why for every line.
 
     >>> from cleaner import clean
     >>> result = clean("SUBSCRIBE NOW\\n\\nA headline about the talks\\n\\n"
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import caches, overrides, render
+from . import caches, formats, markdown, overrides, render
 from .document import Document
 from .pipeline import build, clean_document
 from .read import decode, without_surrogates
@@ -68,25 +68,25 @@ class Cleaner:
         self.rules = RuleSet.load([Path(p) for p in rules], self.disabled, defaults)
         overrides.check_disabled(self.disabled, self.rules)
 
-    def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None) -> Result:
-        """Clean one document given as text or bytes. `html` forces (True) or forbids (False)
-        the HTML path; by default it is chosen by the source's extension or the content. The
-        searches with user rules share a time budget linear in its length (`rules.RuleTimeout`)."""
-        from .read import is_html
-
+    def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None,
+              input_format: str | None = None) -> Result:
+        """Clean one document given as text or bytes. `input_format` says what it is: "text",
+        "markdown" or "html"; by default it is found out from the source's suffix, then the
+        content (`formats.detect`). `html` is the older way to say it (True: "html", False: "text").
+        The searches with user rules share a time budget linear in its length (`rules.RuleTimeout`)."""
         if not isinstance(data, (str, bytes)):
             raise TypeError(f"a document is str or bytes, not {type(data).__name__}")
         if isinstance(data, str):
             data = without_surrogates(data)
-        if html is None:
-            html = is_html(data, source)
+        fmt = formats.said(input_format, html) or formats.detect(data, source)
         with time_budget(budget(len(data))):
-            if html:
+            if fmt == "html":
                 from .html import build_page
 
                 doc, profile = build_page(data, source)
             else:
-                doc, profile = build(decode(data) if isinstance(data, bytes) else data, source), "text"
+                text = decode(data) if isinstance(data, bytes) else data
+                doc, profile = (markdown.build if fmt == "markdown" else build)(text, source), "text"
             clean_document(doc, self.rules, profile)
             overrides.apply(doc, self.rules, self.disabled)
         caches.note(len(data))
@@ -104,9 +104,10 @@ class Cleaner:
 _default: Cleaner | None = None
 
 
-def clean(data: str | bytes, source: str = "<text>", html: bool | None = None) -> Result:
+def clean(data: str | bytes, source: str = "<text>", html: bool | None = None,
+          input_format: str | None = None) -> Result:
     """Clean one document with the bundled rules (the cleaner is built once and reused)."""
     global _default
     if _default is None:
         _default = Cleaner()
-    return _default.clean(data, source, html)
+    return _default.clean(data, source, html, input_format)

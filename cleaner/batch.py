@@ -20,19 +20,21 @@ from typing import TYPE_CHECKING, TypeVar
 
 import regex
 
-from . import Cleaner, Result, render
-from .read import HTML_SUFFIXES, NotText, decode, decode_html, is_empty, is_html
+from . import Cleaner, Result, formats, render
+from .markdown import SUFFIXES as MARKDOWN_SUFFIXES
+from .read import HTML_SUFFIXES, NotText, decode, decode_html, is_empty
 from .rules import RuleTimeout
 from .stats import Counts, removal_counts
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
-SUFFIXES = (".txt", *HTML_SUFFIXES)
+SUFFIXES = (".txt", *HTML_SUFFIXES, *MARKDOWN_SUFFIXES)
 STDIN = "-"
 _URL = regex.compile(r"^[a-z][a-z0-9+.-]*://", regex.I)
 _GLOB_CHARS = frozenset("*?[")
 CHUNK = 8  # documents sent to a worker at a time
+OUTPUT_SUFFIXES = {"json": ".json", "explain": ".explain.txt", "markdown": ".md"}  # else .txt
 MAX_BYTES = 50_000_000  # default --max-bytes: larger inputs are refused unread
 
 
@@ -125,13 +127,13 @@ def listed_inputs(names: Iterable[str], outdir: Path | None = None) -> Iterator[
 
 
 def output_path(outdir: Path, item: Input, fmt: str) -> Path:
-    """Where the output of `item` goes: OUTDIR/sub/name.txt (.json, .explain.txt), always inside
-    OUTDIR; InputError when its name leaves nothing to name a file after (``nonexist/..``)."""
+    """Where the output of `item` goes: OUTDIR/sub/name.txt (.json, .explain.txt, .md), always
+    inside OUTDIR; InputError when its name leaves nothing to name a file after (``nonexist/..``)."""
     rel = Path(*[part for part in item.rel.parts if part not in ("", ".", "..", os.sep)])
     if not rel.name:
         raise InputError("no such file (or a broken link)" if item.path is not None and not item.path.exists()
                          else "no file name to name its output after")
-    return outdir / rel.with_suffix({"json": ".json", "explain": ".explain.txt"}.get(fmt, ".txt"))
+    return outdir / rel.with_suffix(OUTPUT_SUFFIXES.get(fmt, ".txt"))
 
 
 def up_to_date(item: Input, target: Path) -> bool:
@@ -170,13 +172,14 @@ def too_big(data: bytes, max_bytes: int | None) -> bytes:
     return data
 
 
-def clean_input(cleaner: Cleaner, item: Input, data: bytes, source: str | None = None) -> Result:
-    """Clean the bytes of one input (named `source` in its record, by default its path); raise
-    InputError for input that is not a text document. HTML is decoded as a browser would (its
-    declared charset counts), other text by detection."""
-    html = is_html(data, item.name)
+def clean_input(cleaner: Cleaner, item: Input, data: bytes, input_format: str | None = None,
+                source: str | None = None) -> Result:
+    """Clean the bytes of one input (of `input_format`, found out when None; named `source` in its
+    record, by default its path); raise InputError for input that is not a text document.
+    HTML is decoded as a browser would (its declared charset counts), other text by detection."""
+    fmt = input_format or formats.detect(data, item.name)
     try:
-        text = decode_html(data) if html else decode(data)
+        text = decode_html(data) if fmt == "html" else decode(data)
     except NotText as e:
         hint = "; JSON lines are read from .jsonl.gz, .jsonl.zst (or say --input-format jsonl)" \
             if item.name.lower().endswith((".gz", ".zst")) else ""
@@ -184,21 +187,23 @@ def clean_input(cleaner: Cleaner, item: Input, data: bytes, source: str | None =
     if is_empty(text):
         raise InputError("empty input (no text)")
     try:
-        return cleaner.clean(text, source=item.name if source is None else source, html=html)
+        return cleaner.clean(text, source=item.name if source is None else source, input_format=fmt)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
 
 
-def render_result(result: Result, fmt: str, with_metadata: bool = False, one_line: bool = False) -> str:
-    """The output text of one result: the body (optionally with a metadata header) or JSON
-    (indented, or on one line for JSON lines)."""
+def render_result(result: Result, fmt: str, with_metadata: bool = False, one_line: bool = False,
+                  links: bool = False) -> str:
+    """The output text of one result: the body or its Markdown (with its links when `links`),
+    optionally with a metadata header, or JSON (indented, or on one line for JSON lines)."""
     if fmt == "json":
         return render.json_text(result.to_dict(), indent=None if one_line else 1) + "\n"
     if fmt == "explain":
         from .review import annotated
 
         return annotated(result.document)
-    text = render.with_metadata(result.document, result.text) if with_metadata else result.text
+    text = render.markdown(result.document, links) if fmt == "markdown" else result.text
+    text = render.with_metadata(result.document, text) if with_metadata else text
     return text + "\n" if text else ""
 
 
@@ -236,7 +241,7 @@ class Outcome:
 
 
 def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
-               max_bytes: int | None = MAX_BYTES) -> Outcome:
+               max_bytes: int | None = MAX_BYTES, input_format: str | None = None, links: bool = False) -> Outcome:
     """Read, clean and render one input (in a worker process); never raises for a bad input, and
     a bug met on one document fails that document, not the batch."""
     item = task.item
@@ -246,12 +251,12 @@ def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
         return Outcome(item.name, skipped=True, target=task.target)
     try:
         data = too_big(task.data, max_bytes) if task.data is not None else read_input(item, max_bytes)
-        result = clean_input(cleaner, item, data)
+        result = clean_input(cleaner, item, data, input_format=input_format)
     except InputError as e:
         return Outcome(item.name, error=str(e), target=task.target)
     except Exception as e:  # noqa: BLE001  (reported as this document's failure, with the cause)
         return Outcome(item.name, error=f"internal error: {type(e).__name__}: {e}", target=task.target)
-    output = render_result(result, fmt, with_metadata, one_line=task.target is None)
+    output = render_result(result, fmt, with_metadata, one_line=task.target is None, links=links)
     return Outcome(item.name, output, counts=removal_counts(result.document), target=task.target)
 
 

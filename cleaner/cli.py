@@ -96,7 +96,7 @@ def _stop_if_terminated() -> None:
 @click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="cleaner")
 def main() -> None:
-    """Strip boilerplate from scraped news text and HTML pages, saying why for every line."""
+    """Strip boilerplate from scraped news text, Markdown and HTML pages, saying why for every line."""
     if threading.current_thread() is threading.main_thread():  # (signal handlers can only be set there)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, _terminate)
@@ -266,8 +266,8 @@ def _tasks(items: Iterable[Input], dest: Destination, fmt: str, skip_existing: b
 
 def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, dest: Destination,
                  fmt: str, with_metadata: bool, skip_existing: bool, jobs: int, report: Report,
-                 show_progress: bool, max_bytes: int) -> None:
-    if dest.kind == "stdout" and fmt == "text" and not _one_document(inputs, files_from):
+                 show_progress: bool, max_bytes: int, input_format: str | None = None, links: bool = False) -> None:
+    if dest.kind == "stdout" and fmt in ("text", "markdown") and not _one_document(inputs, files_from):
         raise click.UsageError("several inputs need -o OUTDIR (or --format json for JSON lines on stdout)")
     outdir = dest.path if dest.kind == "folder" else None
 
@@ -278,7 +278,8 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
         return None if STDIN in inputs or files_from == STDIN else sum(1 for _ in items())
 
     tasks = _tasks(items(), dest, fmt, skip_existing, max_bytes)
-    work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes)
+    work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes, input_format=input_format,
+                   links=links)
     for outcome in progress(map_ordered(work, tasks, cleaner, jobs, task_crashed), count, show_progress):
         _stop_if_terminated()
         if outcome.error is None and not outcome.skipped:
@@ -311,17 +312,21 @@ def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
             raise OutputError(f"-o: cannot write {output}: {reason(e)}") from None
 
 
-def _input_format(given: str | None, inputs: tuple[str, ...], files_from: str | None) -> str:
-    """--input-format, or by the inputs' names: .jsonl, .ndjson (.gz, .zst) are JSON lines."""
-    if given:
-        return given
+def _input_format(given: str, inputs: tuple[str, ...], files_from: str | None) -> tuple[str, str | None]:
+    """What the run reads: "jsonl" or "files", and the format of the files' documents (None: each
+    found out by its suffix, then its content). --input-format says it; "auto" goes by the inputs'
+    names: .jsonl, .ndjson (.gz, .zst) are JSON lines."""
+    if given == "jsonl":
+        return "jsonl", None
+    if given != "auto":
+        return "files", given
     named = [arg for arg in inputs if arg != STDIN]
     jsonl = [arg for arg in named if arg.lower().endswith(JSONL_SUFFIXES)]
     if jsonl and (len(jsonl) < len(named) or files_from):
         others = [arg for arg in named if arg not in jsonl] or ["--files-from"]
         raise click.UsageError(f"{jsonl[0]} is JSON lines and {others[0]} is not: clean them in two runs "
                                "(or say --input-format)")
-    return "jsonl" if jsonl else "files"
+    return ("jsonl" if jsonl else "files"), None
 
 
 def _stdin_is_terminal() -> bool:
@@ -342,11 +347,14 @@ def _open_early(stack: ExitStack, what: str, name: Path | None, atomic: bool) ->
 @click.argument("inputs", nargs=-1)
 @click.option("-o", "--output", type=click.Path(path_type=str),
               help="Output folder (ends with '/' or exists): each input DIR/sub/name.ext is written to "
-                   "OUTDIR/sub/name.txt (or .json). With one input, a file name such as one.txt is that file. "
+                   "OUTDIR/sub/name.txt (.json, .md). With one input, a file name such as one.txt is that file. "
                    "With JSON lines: the output file (.gz, .zst compressed). '-': stdout.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "explain"]), default="text", show_default=True,
-              help="text: the article body; json: one record with metadata and the removed lines; explain: "
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "explain"]), default="text",
+              show_default=True,
+              help="text: the article body; markdown: the body as Markdown (title, headings, lists, quotes, "
+                   "tables; NAME.md); json: one record with metadata and the removed lines; explain: "
                    "the original with every removed line marked by the id that removed it (NAME.explain.txt).")
+@click.option("--links", is_flag=True, help="Markdown output keeps the links (by default only their text).")
 @click.option("--explain", is_flag=True, help="Short for --format explain.")
 @click.option("--with-metadata", is_flag=True, help="Text output starts with a title/author/date header (YAML).")
 @RULES_OPTION
@@ -361,9 +369,13 @@ def _open_early(stack: ExitStack, what: str, name: Path | None, atomic: bool) ->
               help="Write the failures to this file as JSON lines (path, reason); '-': stdout.")
 @click.option("--stats", "stats_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write how many lines and characters each rule or heuristic id removed, as JSON; '-': stdout.")
-@click.option("--input-format", type=click.Choice(["files", "jsonl"]), default=None,
-              help="files: text or HTML documents; jsonl: JSON lines, one document per line (.gz, .zst read too). "
-                   "Default: jsonl for .jsonl, .ndjson (.gz, .zst) inputs, files otherwise.")
+@click.option("--input-format", type=click.Choice(["auto", "text", "markdown", "html", "jsonl"]), default="auto",
+              show_default=True,
+              help="What the inputs are; auto: JSON lines for .jsonl, .ndjson (.gz, .zst) inputs, else each "
+                   "document by suffix (.md, .html), then content. jsonl: JSON lines, one document per line "
+                   "(.gz, .zst read too), its text field's format given by --markdown or --html, or found out.")
+@click.option("--markdown", "jsonl_markdown", is_flag=True, help="JSONL: the text field holds Markdown.")
+@click.option("--html", "jsonl_html", is_flag=True, help="JSONL: the text field holds HTML.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
 @click.option("--id-field", help="JSONL: the field naming the document in messages about its line.")
 @click.option("--output-field", help="JSONL: the field the cleaned text goes to (default: the text field).")
@@ -373,12 +385,12 @@ def _open_early(stack: ExitStack, what: str, name: Path | None, atomic: bool) ->
               help="Inputs (and JSON lines) larger than this are not read: reported as failed, the batch goes on.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what happened to each input.")
-def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, with_metadata: bool, rules: tuple[str, ...],
-          disable: tuple[str, ...], jobs: int | None, files_from: str | None, skip_existing: bool,
-          errors_file: Path | None, stats_file: Path | None, input_format: str | None, text_field: str,
-          id_field: str | None, output_field: str | None, metadata_field: str, max_bytes: int, quiet: bool,
-          verbose: bool) -> None:
-    """Clean INPUT files, folders (searched for .txt, .html, .htm), globs ('scrapes/**/*.txt'),
+def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, explain: bool, with_metadata: bool,
+          rules: tuple[str, ...], disable: tuple[str, ...], jobs: int | None, files_from: str | None,
+          skip_existing: bool, errors_file: Path | None, stats_file: Path | None, input_format: str,
+          jsonl_markdown: bool, jsonl_html: bool, text_field: str, id_field: str | None, output_field: str | None,
+          metadata_field: str, max_bytes: int, quiet: bool, verbose: bool) -> None:
+    """Clean INPUT files, folders (searched for .txt, .md, .html, .htm, .xhtml), globs ('scrapes/**/*.txt'),
     '-' (stdin; also read when no INPUT is given and stdin is not a terminal), or JSON lines files
     (.jsonl, .ndjson, .gz, .zst).
 
@@ -392,11 +404,16 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
             raise click.UsageError("give INPUT... or --files-from LIST (or pipe a document to stdin)")
         inputs = (STDIN,)
     fmt = "explain" if explain else fmt
-    input_format = _input_format(input_format, inputs, files_from)
+    input_format, document_format = _input_format(input_format, inputs, files_from)
     if fmt == "explain" and input_format == "jsonl":
         raise click.UsageError("--format explain is for files; with JSON lines use --format json (its 'removed' list)")
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
+    if (jsonl_markdown or jsonl_html) and input_format != "jsonl":
+        raise click.UsageError("--markdown and --html say what a JSONL text field holds; for files use "
+                               "--input-format markdown or html")
+    if jsonl_markdown and jsonl_html:
+        raise click.UsageError("--markdown and --html exclude each other")
     if files_from and files_from != STDIN and not os.path.isfile(files_from):
         raise click.UsageError(f"--files-from {files_from}: no such file")
     dest = _destination(output, inputs, files_from) if input_format == "files" else None
@@ -419,7 +436,8 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
             check_folder(dest.path)
         except OutputError as e:
             raise Refused(f"-o: {e}") from None
-    digest = resume.fingerprint(cleaner, fmt=fmt, with_metadata=with_metadata) if skip_existing else None
+    digest = resume.fingerprint(cleaner, fmt=fmt, with_metadata=with_metadata, input_format=document_format,
+                                links=links and fmt == "markdown") if skip_existing else None
     if digest is not None:
         if resume.is_fresh(dest.path):
             resume.store(dest.path, digest)
@@ -437,12 +455,14 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, explain: bool, 
             report = Report(errors, verbose)
             try:
                 if input_format == "jsonl":
-                    fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json")
+                    said = "markdown" if jsonl_markdown else "html" if jsonl_html else None
+                    fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json",
+                                    input_format=said, markdown=fmt == "markdown", links=links)
                     _clean_jsonl(cleaner, inputs, files_from, output or STDIO, fields, jobs, report, show_progress,
                                  max_bytes)
                 else:
                     _clean_files(cleaner, inputs, files_from, dest, fmt, with_metadata, skip_existing, jobs, report,
-                                 show_progress, max_bytes)
+                                 show_progress, max_bytes, document_format, links)
                 if stats is not None:
                     try:
                         sys.stdout.flush()

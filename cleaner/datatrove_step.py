@@ -25,7 +25,7 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.logging import logger
 from datatrove.utils.typeshelper import StatHints
 
-from . import Cleaner
+from . import Cleaner, formats
 from .language import code
 from .render import CORE_FIELDS
 from .stats import removal_counts
@@ -33,16 +33,18 @@ from .stats import removal_counts
 
 
 class CleanerStep(PipelineStep):
-    """Clean each document's text; `rules`, `disable` as for `cleaner.Cleaner`; `html` forces
-    (True) or forbids (False) the HTML path (default: decided by the content)."""
+    """Clean each document's text; `rules`, `disable` as for `cleaner.Cleaner`; `input_format`
+    says what the texts are ("text", "markdown", "html"; default: found out for each document),
+    `html` is the older way to say it (True: "html", False: "text")."""
 
     name = "🧹 cleaner"
     type = "✂️ - FORMAT"
 
     def __init__(self, rules: Iterable[str] = (), disable: Iterable[str] = (), html: bool | None = None,
-                 metadata_prefix: str = "cleaner_"):
+                 metadata_prefix: str = "cleaner_", input_format: str | None = None):
         super().__init__()
-        self.rules, self.disable, self.html = tuple(map(str, rules)), tuple(disable), html
+        self.rules, self.disable = tuple(map(str, rules)), tuple(disable)
+        self.input_format = formats.said(input_format, html)
         self.prefix = metadata_prefix
         self._cleaner: Cleaner | None = None  # built in the worker, so the step pickles small
 
@@ -57,7 +59,7 @@ class CleanerStep(PipelineStep):
             self.stat_update(StatHints.total)
             with self.track_time():
                 try:
-                    result = self.cleaner.clean(doc.text, source=str(doc.id), html=self.html)
+                    result = self.cleaner.clean(doc.text, source=str(doc.id), input_format=self.input_format)
                 except Exception as e:  # noqa: BLE001  (one document never stops a datatrove task)
                     logger.warning(f"cleaner: document {doc.id}: {type(e).__name__}: {e}")
                     self.stat_update("failed")

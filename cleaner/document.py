@@ -44,8 +44,10 @@ class Line:
     `blank_before` tells whether a blank line separated it from the previous logical line.
     What the input's own syntax says of the line (Markdown; plain text says nothing): `kind` is
     "heading", "item" (of a list), "quote", "table" (a row), "image", "code" or "" (a paragraph,
-    or unknown), `level` the heading level or list depth, `link_share` the share of its characters
-    that are link text (None when the input cannot say: plain text).
+    or unknown), `level` the heading level, list depth or a table row's number of cells,
+    `link_share` the share of its characters that are link text (None when the input cannot say:
+    plain text), `links` the link targets as (start, end, target) spans of `text`, `ordinal` the
+    number of an ordered list's item.
     """
 
     text: str
@@ -57,6 +59,8 @@ class Line:
     kind: str = ""
     level: int = 0
     link_share: float | None = None
+    links: list[tuple[int, int, str]] | None = None
+    ordinal: int | None = None
 
     @property
     def kept(self) -> bool:

@@ -46,13 +46,18 @@ class CompressionError(Exception):
 
 @dataclass(frozen=True)
 class Fields:
-    """The field names of the JSONL records."""
+    """The field names of the JSONL records, what the text field holds (`input_format`: "text",
+    "markdown", "html", None to find out) and what the output gets (with `markdown` the Markdown
+    of the body, with its links when `links`)."""
 
     text: str = "text"
     id: str | None = None
     output: str | None = None  # None: the text field
     metadata: str = "cleaner"
     full: bool = False
+    input_format: str | None = None
+    markdown: bool = False
+    links: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,7 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
     try:
         obj = _parse(line)
         text = _text(obj, fields)
-        result = cleaner.clean(text, source=f"{line.source}:{line.number}")
+        result = cleaner.clean(text, source=f"{line.source}:{line.number}", input_format=fields.input_format)
     except (ValueError, RuleTimeout) as e:
         return Outcome(line.source, error=_with_id(str(e), obj, fields), line=line.number)
     except Exception as e:  # noqa: BLE001  (reported as this line's failure, with the cause)
@@ -192,7 +197,7 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
     else:
         meta = {**render.fields(doc), "language": code(doc.language), "warnings": list(doc.warnings),
                 "removed": {k: n for k, (n, _) in sorted(counts.items())}}
-    obj[fields.output or fields.text] = result.text
+    obj[fields.output or fields.text] = render.markdown(doc, fields.links) if fields.markdown else result.text
     obj[fields.metadata] = meta
     try:
         output = render.json_text(obj)

@@ -37,11 +37,12 @@ def test_folder_to_outdir_keeps_structure(tmp_path):
     (src / "sub").mkdir(parents=True)
     (src / "a.txt").write_text(ARTICLE)
     (src / "sub" / "b.txt").write_text(ARTICLE)
-    (src / "skip.md").write_text(ARTICLE)
+    (src / "c.md").write_text(ARTICLE)
+    (src / "skip.csv").write_text(ARTICLE)
     res = run("clean", str(src), "-o", str(tmp_path / "out"))
     assert res.exit_code == 0, res.output
     outs = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
-    assert outs == ["a.txt", "sub/b.txt"]
+    assert outs == ["a.txt", "c.txt", "sub/b.txt"]
     assert (tmp_path / "out" / "sub" / "b.txt").read_text() == BODY + "\n"
 
 

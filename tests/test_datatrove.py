@@ -47,3 +47,15 @@ def test_local_pipeline_cleans_text_and_counts_removals(tmp_path):
     assert {k.split("/", 1)[1]: v.total for k, v in step_stats.items() if k.startswith("removed_lines/")} \
         == expected_lines
     assert "removed_lines/meta.title" in json.loads((tmp_path / "logs" / "stats.json").read_text())[1]["stats"]
+
+
+def test_step_reads_the_input_format_it_is_told():
+    from datatrove.data import Document
+
+    page = "  * [Home](/)\n  * [World](/world/)\n\n# Bridge to be rebuilt\n\n" + (
+        "The council voted on Tuesday to rebuild the old bridge, the [committee](https://example.org/c) said, "
+        "after a survey found cracks in two of its three arches.")
+    told = list(CleanerStep(input_format="markdown").run([Document(text="[Home](/)\n\n" + page, id="a")]))
+    assert "committee said" in told[0].text and "example.org" not in told[0].text
+    as_text = list(CleanerStep(html=False).run([Document(text=page, id="b")]))
+    assert "](https://example.org/c)" in as_text[0].text

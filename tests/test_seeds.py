@@ -1,4 +1,4 @@
-"""Golden files for the five seeds, through the CLI: the text output and the JSON record.
+"""Golden files for the five seeds, through the CLI: the text output, the JSON record and the Markdown.
 
 The goldens under tests/test_seeds/ were read line by line before they were committed; any change
 in cleaned output shows up here as a diff. Regenerate with `pytest --force-regen` and read them again.
@@ -25,7 +25,7 @@ def outputs(tmp_path_factory):
     os.chdir(ROOT)
     try:
         runner = CliRunner()
-        for fmt in ("text", "json"):
+        for fmt in ("text", "json", "markdown"):
             res = runner.invoke(main, ["clean", "seeds", "-o", str(out / fmt), "--format", fmt])
             assert res.exit_code == 0, res.output
     finally:
@@ -45,6 +45,16 @@ def test_seed_json(outputs, seed, data_regression):
     text = (outputs / "text" / seed.name).read_text(encoding="utf-8")
     assert record["text"] + "\n" == text
     data_regression.check(record, basename=f"{seed.stem[:3]}_record")
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_markdown(outputs, seed, file_regression):
+    md = (outputs / "markdown" / seed.with_suffix(".md").name).read_text(encoding="utf-8")
+    text = (outputs / "text" / seed.name).read_text(encoding="utf-8")
+    record = json.loads((outputs / "json" / seed.with_suffix(".json").name).read_text(encoding="utf-8"))
+    assert md.startswith(f"# {record['title']}\n\n") and md.count(record["title"]) == 1
+    assert [w for w in md.split() if w.isalpha()] == [w for w in f"{record['title']} {text}".split() if w.isalpha()]
+    file_regression.check(md, basename=f"{seed.stem[:3]}_markdown", extension=".md")
 
 
 EXPECTED = {
