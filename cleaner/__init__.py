@@ -21,6 +21,7 @@ from .document import Document
 from .pipeline import build, clean_document
 from .read import decode, without_surrogates
 from .rules import RuleError, RuleSet, budget, time_budget
+from .templates import Templates, site_of
 
 __version__ = "0.1.0"
 __all__ = ["Cleaner", "Result", "RuleError", "clean", "__version__"]
@@ -60,33 +61,48 @@ class Cleaner:
 
     `rules`: extra rule files or folders; `disable`: rule ids or groups, or heuristic ids
     (``"heuristic.line-model"``), to switch off (``"caption"``, ``"nav.share"``; an unknown name is a
-    `RuleError`); `defaults`: load the bundled rule sets.
+    `RuleError`); `defaults`: load the bundled rule sets; `templates`: the site templates of a
+    batch (`cleaner.templates.Templates`), used for every document that names no others.
     """
 
-    def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (), defaults: bool = True):
+    def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (), defaults: bool = True,
+                 templates: Templates | None = None):
         self.disabled = tuple(disable)
         self.rules = RuleSet.load([Path(p) for p in rules], self.disabled, defaults)
+        self.templates = templates
         overrides.check_disabled(self.disabled, self.rules)
 
+    def build(self, data: str | bytes, source: str = "<text>", input_format: str | None = None,
+              html: bool | None = None) -> tuple[Document, str]:
+        """The front door alone: the document as the pipeline first sees it (lines built, wraps
+        repaired; for HTML the extracted text, its edges checked), with the profile its text needs.
+        `input_format`, `html`: as for `clean`."""
+        data = _document(data)
+        fmt = formats.said(input_format, html) or formats.detect(data, source)
+        if fmt == "html":
+            from .html import build_page
+
+            return build_page(data, source)
+        text = decode(data) if isinstance(data, bytes) else data
+        return (markdown.build if fmt == "markdown" else build)(text, source), "text"
+
     def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None,
-              input_format: str | None = None) -> Result:
+              input_format: str | None = None, site: str | None = None, templates: Templates | None = None,
+              site_fallback: str | None = None) -> Result:
         """Clean one document given as text or bytes. `input_format` says what it is: "text",
         "markdown" or "html"; by default it is found out from the source's suffix, then the
         content (`formats.detect`). `html` is the older way to say it (True: "html", False: "text").
+        With `templates` (or the cleaner's own), the document's site is `site` (the host of its
+        URL), else the host of the page's canonical URL, else `site_fallback` (a batch gives the
+        input's folder), and each line gets the pages of that site it appears on
+        (`Line.template_pages`, `Document.site_pages`) before any decision.
         The searches with user rules share a time budget linear in its length (`rules.RuleTimeout`)."""
-        if not isinstance(data, (str, bytes)):
-            raise TypeError(f"a document is str or bytes, not {type(data).__name__}")
-        if isinstance(data, str):
-            data = without_surrogates(data)
-        fmt = formats.said(input_format, html) or formats.detect(data, source)
+        data = _document(data)
         with time_budget(budget(len(data))):
-            if fmt == "html":
-                from .html import build_page
-
-                doc, profile = build_page(data, source)
-            else:
-                text = decode(data) if isinstance(data, bytes) else data
-                doc, profile = (markdown.build if fmt == "markdown" else build)(text, source), "text"
+            doc, profile = self.build(data, source, input_format, html)
+            templates = templates if templates is not None else self.templates
+            if templates is not None:
+                templates.annotate(doc, site_of(doc, site, site_fallback))
             clean_document(doc, self.rules, profile)
             overrides.apply(doc, self.rules, self.disabled)
         caches.note(len(data))
@@ -101,13 +117,23 @@ class Cleaner:
             yield self.clean(data, source=source)
 
 
+def _document(data: object) -> str | bytes:
+    """`data` as a document: bytes, or text with lone surrogates replaced; TypeError for anything else."""
+    if isinstance(data, str):
+        return without_surrogates(data)
+    if isinstance(data, bytes):
+        return data
+    raise TypeError(f"a document is str or bytes, not {type(data).__name__}")
+
+
 _default: Cleaner | None = None
 
 
 def clean(data: str | bytes, source: str = "<text>", html: bool | None = None,
-          input_format: str | None = None) -> Result:
-    """Clean one document with the bundled rules (the cleaner is built once and reused)."""
+          input_format: str | None = None, site: str | None = None, templates: Templates | None = None) -> Result:
+    """Clean one document with the bundled rules (the cleaner is built once and reused); `site`
+    and `templates` as for `Cleaner.clean`."""
     global _default
     if _default is None:
         _default = Cleaner()
-    return _default.clean(data, source, html, input_format)
+    return _default.clean(data, source, html, input_format, site, templates)

@@ -25,6 +25,7 @@ from .markdown import SUFFIXES as MARKDOWN_SUFFIXES
 from .read import HTML_SUFFIXES, NotText, decode, decode_html, is_empty
 from .rules import RuleTimeout
 from .stats import Counts, removal_counts
+from .templates import PageLines, file_site
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -172,11 +173,10 @@ def too_big(data: bytes, max_bytes: int | None) -> bytes:
     return data
 
 
-def clean_input(cleaner: Cleaner, item: Input, data: bytes, input_format: str | None = None,
-                source: str | None = None) -> Result:
-    """Clean the bytes of one input (of `input_format`, found out when None; named `source` in its
-    record, by default its path); raise InputError for input that is not a text document.
-    HTML is decoded as a browser would (its declared charset counts), other text by detection."""
+def decode_input(item: Input, data: bytes, input_format: str | None = None) -> tuple[str, str]:
+    """The text of one input and its format (`input_format`, found out when None); InputError for
+    input that is not a text document. HTML is decoded as a browser would (its declared charset
+    counts), other text by detection."""
     fmt = input_format or formats.detect(data, item.name)
     try:
         text = decode_html(data) if fmt == "html" else decode(data)
@@ -186,8 +186,20 @@ def clean_input(cleaner: Cleaner, item: Input, data: bytes, input_format: str | 
         raise InputError(f"{e}{hint}") from None
     if is_empty(text):
         raise InputError("empty input (no text)")
+    return text, fmt
+
+
+def clean_input(cleaner: Cleaner, item: Input, data: bytes, input_format: str | None = None,
+                source: str | None = None) -> Result:
+    """Clean the bytes of one input (of `input_format`, found out when None; named `source` in its
+    record, by default its path); raise InputError for input that is not a text document (see
+    `decode_input`). With templates, its site is the URL in a ``meta.json`` beside it, else the
+    page's canonical URL, else its folder (`templates.file_site`)."""
+    text, fmt = decode_input(item, data, input_format)
+    site, fallback = file_site(item.path) if cleaner.templates is not None and item.path is not None else (None, None)
     try:
-        return cleaner.clean(text, source=item.name if source is None else source, input_format=fmt)
+        return cleaner.clean(text, source=item.name if source is None else source, input_format=fmt,
+                             site=site, site_fallback=fallback)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
 
@@ -224,8 +236,9 @@ class Task:
 
 @dataclass
 class Outcome:
-    """What became of one document (file `name`, or its `line` in a JSONL file): its rendered
-    output, or the reason it failed, or that it was skipped."""
+    """What became of one document (file `name`, or its `line` in a JSONL file, or the record at
+    byte `offset` of a WARC file, with its `url`): its rendered output, or the reason it failed,
+    or that it was skipped."""
 
     name: str
     output: str | None = None
@@ -234,9 +247,14 @@ class Outcome:
     counts: Counts = field(default_factory=dict)
     target: Path | None = None
     line: int | None = None
+    offset: int | None = None
+    url: str | None = None
+    page: PageLines | None = None  # its lines, in the first pass of a batch that learns templates
 
     @property
     def where(self) -> str:
+        if self.offset is not None:
+            return f"{self.name}, record at byte {self.offset}" + (f" ({self.url})" if self.url else "")
         return self.name if self.line is None else f"{self.name}:{self.line}"
 
 

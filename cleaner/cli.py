@@ -13,17 +13,18 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, TypeVar
 
 import click
 
-from . import Cleaner, RuleError, __version__, render, resume
+from . import Cleaner, RuleError, __version__, learn, render, resume
 from .batch import (MAX_BYTES, STDIN, SUFFIXES, Input, InputError, Outcome, Task, available_cpus, clean_task,
                     find_inputs, listed_inputs, map_ordered, output_path, read_file_list, task_crashed, up_to_date)
 from .jsonl import SUFFIXES as JSONL_SUFFIXES
@@ -31,10 +32,16 @@ from .jsonl import CompressionError, Fields, clean_line, line_crashed, open_outp
 from .outputs import STDIO, OutputError, check_folder, check_not_an_input, reason, same_file, write_inside
 from .outputs import open_output as open_sink
 from .stats import RemovalStats
+from .templates import Templates, TemplatesError
+from .warc import SUFFIXES as WARC_SUFFIXES
+from .warc import MissingWarcio, clean_record, read_records, record_crashed, require_warcio
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+T = TypeVar("T")
 RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
                             help="Extra rule file or folder (repeatable).")
+URL_FIELD_OPTION = click.option("--url-field", default="url", show_default=True,
+                                help="JSONL: the field holding a document's URL, whose host is its site for templates.")
 DISABLE_OPTION = click.option("--disable", multiple=True,
                               help="Switch off a rule id, a group such as 'caption', or a heuristic such as "
                                    "'heuristic.line-model' (repeatable; see 'cleaner rules list').")
@@ -110,6 +117,7 @@ class Report:
         self.errors, self.verbose = errors, verbose
         self.cleaned = self.skipped = self.failed = 0
         self.stats = RemovalStats()
+        self.not_pages: Counter[str] | None = None  # WARC records that are not pages, by kind
         self.start = time.monotonic()
 
     def add(self, outcome: Outcome) -> None:
@@ -117,7 +125,8 @@ class Report:
             self.failed += 1
             error(f"{outcome.where}: {outcome.error}")
             if self.errors is not None:
-                entry = {"path": outcome.name, "line": outcome.line, "reason": outcome.error}
+                entry = {"path": outcome.name, "line": outcome.line, "offset": outcome.offset, "url": outcome.url,
+                         "reason": outcome.error}
                 line = render.json_text({k: v for k, v in entry.items() if v is not None}) + "\n"
                 name, sink = self.errors
                 try:
@@ -134,13 +143,24 @@ class Report:
             self.cleaned += 1
             self.stats.add(outcome.counts)
             if self.verbose:
-                click.echo(f"{outcome.name} -> {outcome.target or 'stdout'}", err=True)
+                click.echo(f"{outcome.where} -> {outcome.target or 'stdout'}", err=True)
 
     def summary(self) -> str:
         seconds = time.monotonic() - self.start
         done = self.cleaned + self.skipped + self.failed
-        return (f"{self.cleaned} cleaned, {self.skipped} skipped, {self.failed} failed in {seconds:.1f} s "
+        line = (f"{self.cleaned} cleaned, {self.skipped} skipped, {self.failed} failed in {seconds:.1f} s "
                 f"({done / seconds if seconds else 0:.0f} docs/s)")
+        if self.not_pages:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.not_pages.items(), key=lambda kn: (-kn[1], kn[0])))
+            line += f"; {sum(self.not_pages.values())} WARC records not pages, skipped: {kinds}"
+        return line
+
+    def stats_dict(self) -> dict[str, object]:
+        """What --stats writes: the removals, and the WARC records skipped by kind."""
+        out: dict[str, object] = self.stats.to_dict()
+        if self.not_pages is not None:
+            out["warc_not_pages"] = dict(sorted(self.not_pages.items()))
+        return out
 
 
 def progress(outcomes: Iterator[Outcome], total: Callable[[], int | None], show: bool) -> Iterator[Outcome]:
@@ -264,6 +284,20 @@ def _tasks(items: Iterable[Input], dest: Destination, fmt: str, skip_existing: b
         yield Task(item, target, skip, data, problem)
 
 
+def documents(kind: str, inputs: tuple[str, ...], files_from: str | None, outdir: Path | None = None,
+              max_bytes: int | None = MAX_BYTES, not_pages: Counter[str] | None = None) -> Iterator[object]:
+    """The documents of a run, lazily: `Input`s of the files, folders and globs named ("files";
+    `outdir` left out), the lines of JSON lines files ("jsonl"), or the pages of WARC files
+    ("warc", the other records counted in `not_pages`)."""
+    if kind == "files":
+        return chain(find_inputs(inputs, outdir), listed_inputs(_listed(files_from), outdir))
+    names = chain(inputs, _listed(files_from))
+    if kind == "warc":
+        return chain.from_iterable(read_records(name, max_bytes, Counter() if not_pages is None else not_pages)
+                                   for name in names)
+    return chain.from_iterable(read_lines(name, max_bytes) for name in names)
+
+
 def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, dest: Destination,
                  fmt: str, with_metadata: bool, skip_existing: bool, jobs: int, report: Report,
                  show_progress: bool, max_bytes: int, input_format: str | None = None, links: bool = False) -> None:
@@ -271,13 +305,11 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
         raise click.UsageError("several inputs need -o OUTDIR (or --format json for JSON lines on stdout)")
     outdir = dest.path if dest.kind == "folder" else None
 
-    def items() -> Iterator[Input]:
-        return chain(find_inputs(inputs, outdir), listed_inputs(_listed(files_from), outdir))
-
     def count() -> int | None:
-        return None if STDIN in inputs or files_from == STDIN else sum(1 for _ in items())
+        return None if STDIN in inputs or files_from == STDIN else sum(1 for _ in documents("files", inputs, files_from,
+                                                                                            outdir))
 
-    tasks = _tasks(items(), dest, fmt, skip_existing, max_bytes)
+    tasks = _tasks(documents("files", inputs, files_from, outdir), dest, fmt, skip_existing, max_bytes)
     work = partial(clean_task, fmt=fmt, with_metadata=with_metadata, max_bytes=max_bytes, input_format=input_format,
                    links=links)
     for outcome in progress(map_ordered(work, tasks, cleaner, jobs, task_crashed), count, show_progress):
@@ -290,9 +322,10 @@ def _clean_files(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
         report.add(outcome)
 
 
-def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | None, output: str,
-                 fields: Fields, jobs: int, report: Report, show_progress: bool, max_bytes: int) -> None:
-    lines = chain.from_iterable(read_lines(name, max_bytes) for name in chain(inputs, _listed(files_from)))
+def _clean_to_lines(cleaner: Cleaner, items: Iterable[T], work: Callable[[Cleaner, T], Outcome],
+                    crashed: Callable[[T, str], Outcome], output: str, jobs: int, report: Report,
+                    show_progress: bool) -> None:
+    """Clean JSON lines or WARC records into one JSON lines output, in order."""
     with ExitStack() as stack:
         try:
             out = stack.enter_context(open_output(output))
@@ -300,7 +333,7 @@ def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
             raise click.UsageError(str(e)) from None
         except OutputError as e:
             raise Refused(f"-o: {e}") from None
-        results = map_ordered(partial(clean_line, fields=fields), lines, cleaner, jobs, line_crashed)
+        results = map_ordered(work, items, cleaner, jobs, crashed)
         try:
             for outcome in progress(results, lambda: None, show_progress):
                 _stop_if_terminated()
@@ -313,20 +346,59 @@ def _clean_jsonl(cleaner: Cleaner, inputs: tuple[str, ...], files_from: str | No
 
 
 def _input_format(given: str, inputs: tuple[str, ...], files_from: str | None) -> tuple[str, str | None]:
-    """What the run reads: "jsonl" or "files", and the format of the files' documents (None: each
-    found out by its suffix, then its content). --input-format says it; "auto" goes by the inputs'
-    names: .jsonl, .ndjson (.gz, .zst) are JSON lines."""
-    if given == "jsonl":
-        return "jsonl", None
+    """What the run reads: "jsonl", "warc" or "files", and the format of the files' documents (None:
+    each found out by its suffix, then its content). --input-format says it; "auto" goes by the
+    inputs' names: .jsonl, .ndjson (.gz, .zst) are JSON lines, .warc, .warc.gz WARC files."""
+    if given in ("jsonl", "warc"):
+        return given, None
     if given != "auto":
         return "files", given
     named = [arg for arg in inputs if arg != STDIN]
-    jsonl = [arg for arg in named if arg.lower().endswith(JSONL_SUFFIXES)]
-    if jsonl and (len(jsonl) < len(named) or files_from):
-        others = [arg for arg in named if arg not in jsonl] or ["--files-from"]
-        raise click.UsageError(f"{jsonl[0]} is JSON lines and {others[0]} is not: clean them in two runs "
-                               "(or say --input-format)")
-    return ("jsonl" if jsonl else "files"), None
+    for kind, suffixes in (("jsonl", JSONL_SUFFIXES), ("warc", WARC_SUFFIXES)):
+        these = [arg for arg in named if arg.lower().endswith(suffixes)]
+        if these and (len(these) < len(named) or files_from):
+            others = [arg for arg in named if arg not in these] or ["--files-from"]
+            what = "JSON lines" if kind == "jsonl" else "a WARC file"
+            raise click.UsageError(f"{these[0]} is {what} and {others[0]} is not: clean them in two runs "
+                                   "(or say --input-format)")
+        if these:
+            return kind, None
+    return "files", None
+
+
+def _need_warc_files(inputs: tuple[str, ...], files_from: str | None) -> None:
+    """WARC files are read by name, with warcio: a usage error for stdin, a refusal without warcio."""
+    if STDIN in (*inputs, files_from):
+        raise click.UsageError("WARC input is read from files, not stdin")
+    try:
+        require_warcio()
+    except MissingWarcio as e:
+        raise Refused(str(e)) from None
+
+
+def load_templates(path: Path) -> Templates:
+    """The templates in `path`; a file that cannot be read refuses the run (exit 2)."""
+    try:
+        return Templates.load(path)
+    except TemplatesError as e:
+        raise Refused(f"--templates: {e}") from None
+
+
+def learn_batch(cleaner: Cleaner, kind: str, inputs: tuple[str, ...], files_from: str | None,
+                input_format: str | None, fields: Fields, max_bytes: int, jobs: int, report: Report | None,
+                quiet: bool) -> Templates:
+    """The first pass over a batch: its sites' templates (failures go to `report`, else are left to
+    the cleaning pass to report); one line on stderr says what was learned, unless `quiet`."""
+    templates = Templates()
+    work, crashed = learn.counter(kind, input_format, fields, max_bytes)
+    for outcome in learn.count(cleaner, documents(kind, inputs, files_from, max_bytes=max_bytes), work, crashed,
+                               jobs, templates):
+        _stop_if_terminated()
+        if report is not None:
+            report.add(outcome)
+    if not quiet:
+        error(templates.summary())
+    return templates
 
 
 def _stdin_is_terminal() -> bool:
@@ -369,11 +441,12 @@ def _open_early(stack: ExitStack, what: str, name: Path | None, atomic: bool) ->
               help="Write the failures to this file as JSON lines (path, reason); '-': stdout.")
 @click.option("--stats", "stats_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write how many lines and characters each rule or heuristic id removed, as JSON; '-': stdout.")
-@click.option("--input-format", type=click.Choice(["auto", "text", "markdown", "html", "jsonl"]), default="auto",
-              show_default=True,
-              help="What the inputs are; auto: JSON lines for .jsonl, .ndjson (.gz, .zst) inputs, else each "
-                   "document by suffix (.md, .html), then content. jsonl: JSON lines, one document per line "
-                   "(.gz, .zst read too), its text field's format given by --markdown or --html, or found out.")
+@click.option("--input-format", type=click.Choice(["auto", "text", "markdown", "html", "jsonl", "warc"]),
+              default="auto", show_default=True,
+              help="What the inputs are; auto: JSON lines for .jsonl, .ndjson (.gz, .zst) inputs, WARC for .warc, "
+                   ".warc.gz, else each document by suffix (.md, .html), then content. jsonl: JSON lines, one "
+                   "document per line (.gz, .zst read too), its text field's format given by --markdown or --html, "
+                   "or found out. warc: WARC files, one JSON line per page.")
 @click.option("--markdown", "jsonl_markdown", is_flag=True, help="JSONL: the text field holds Markdown.")
 @click.option("--html", "jsonl_html", is_flag=True, help="JSONL: the text field holds HTML.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL: the field holding the text.")
@@ -383,16 +456,24 @@ def _open_early(stack: ExitStack, what: str, name: Path | None, atomic: bool) ->
               help="JSONL: the field for title, author, date, language, warnings and removal counts.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True,
               help="Inputs (and JSON lines) larger than this are not read: reported as failed, the batch goes on.")
+@click.option("--learn-templates", is_flag=True,
+              help="First count the lines of the whole batch per site (the host of its URL, else its folder), then "
+                   "clean each document knowing on how many pages of its site each line appears. A page's output "
+                   "then depends on the batch it came in.")
+@click.option("--templates", "templates_file", type=click.Path(dir_okay=True, path_type=Path),
+              help="Use the site templates in this file (written by 'cleaner templates'; a folder: its *.json merged).")
+@URL_FIELD_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary; failures are still reported.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what happened to each input.")
 def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, explain: bool, with_metadata: bool,
           rules: tuple[str, ...], disable: tuple[str, ...], jobs: int | None, files_from: str | None,
           skip_existing: bool, errors_file: Path | None, stats_file: Path | None, input_format: str,
           jsonl_markdown: bool, jsonl_html: bool, text_field: str, id_field: str | None, output_field: str | None,
-          metadata_field: str, max_bytes: int, quiet: bool, verbose: bool) -> None:
+          metadata_field: str, max_bytes: int, learn_templates: bool, templates_file: Path | None, url_field: str,
+          quiet: bool, verbose: bool) -> None:
     """Clean INPUT files, folders (searched for .txt, .md, .html, .htm, .xhtml), globs ('scrapes/**/*.txt'),
-    '-' (stdin; also read when no INPUT is given and stdin is not a terminal), or JSON lines files
-    (.jsonl, .ndjson, .gz, .zst).
+    '-' (stdin; also read when no INPUT is given and stdin is not a terminal), JSON lines files
+    (.jsonl, .ndjson, .gz, .zst) or WARC files (.warc, .warc.gz: one JSON line per page).
 
     Without -o a single input is written to stdout (several inputs need -o, or --format json,
     which writes one JSON record per line). A bad input is reported on stderr and the others go
@@ -405,8 +486,14 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, ex
         inputs = (STDIN,)
     fmt = "explain" if explain else fmt
     input_format, document_format = _input_format(input_format, inputs, files_from)
-    if fmt == "explain" and input_format == "jsonl":
+    if fmt == "explain" and input_format != "files":
         raise click.UsageError("--format explain is for files; with JSON lines use --format json (its 'removed' list)")
+    if input_format == "warc":
+        _need_warc_files(inputs, files_from)
+    if learn_templates and templates_file is not None:
+        raise click.UsageError("--learn-templates and --templates exclude each other")
+    if learn_templates and STDIN in (*inputs, files_from):
+        raise click.UsageError("--learn-templates reads the batch twice: give files, not stdin")
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
     if (jsonl_markdown or jsonl_html) and input_format != "jsonl":
@@ -420,10 +507,10 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, ex
     if skip_existing and (dest is None or dest.kind != "folder"):
         raise click.UsageError("--skip-existing needs -o FOLDER: a JSON lines output or a single output file is "
                                "written whole when the run completes, so there is nothing to resume; run again")
-    suffixes = SUFFIXES if input_format == "files" else JSONL_SUFFIXES
+    suffixes = {"files": SUFFIXES, "jsonl": JSONL_SUFFIXES, "warc": WARC_SUFFIXES}[input_format]
     try:
         for what, name in (("--errors", errors_file), ("--stats", stats_file),
-                           ("-o", output if input_format == "jsonl" else None)):
+                           ("-o", output if input_format != "files" else None)):
             if name is not None:
                 check_not_an_input(what, name, inputs, suffixes)
     except OutputError as e:
@@ -431,13 +518,24 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, ex
     if dest is not None:
         _refuse_overwriting_inputs(dest, inputs, fmt)
     cleaner = make_cleaner(rules, disable)
+    if templates_file is not None:
+        cleaner.templates = load_templates(templates_file)
     if dest is not None and dest.kind == "folder":
         try:
             check_folder(dest.path)
         except OutputError as e:
             raise Refused(f"-o: {e}") from None
+    said = "markdown" if jsonl_markdown else "html" if jsonl_html else None
+    fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json", input_format=said,
+                    markdown=fmt == "markdown", links=links, url=url_field)
+    jobs = jobs or available_cpus()
+    if learn_templates:
+        cleaner.templates = learn_batch(cleaner, input_format, inputs, files_from, document_format, fields, max_bytes,
+                                        jobs, None, quiet)
     digest = resume.fingerprint(cleaner, fmt=fmt, with_metadata=with_metadata, input_format=document_format,
-                                links=links and fmt == "markdown") if skip_existing else None
+                                links=links and fmt == "markdown",
+                                templates=cleaner.templates.digest() if cleaner.templates else None,
+                                url_field=url_field if cleaner.templates else None) if skip_existing else None
     if digest is not None:
         if resume.is_fresh(dest.path):
             resume.store(dest.path, digest)
@@ -445,7 +543,6 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, ex
             error(f"the outputs in {dest.path} were not made by this cleaner version with these rules and options "
                   "(or by a run without --skip-existing): cleaning everything again")
             skip_existing = False
-    jobs = jobs or available_cpus()
     show_progress = not quiet and not verbose and sys.stderr.isatty()
     failed_output = False
     try:
@@ -455,18 +552,22 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, ex
             report = Report(errors, verbose)
             try:
                 if input_format == "jsonl":
-                    said = "markdown" if jsonl_markdown else "html" if jsonl_html else None
-                    fields = Fields(text_field, id_field, output_field, metadata_field, full=fmt == "json",
-                                    input_format=said, markdown=fmt == "markdown", links=links)
-                    _clean_jsonl(cleaner, inputs, files_from, output or STDIO, fields, jobs, report, show_progress,
-                                 max_bytes)
+                    _clean_to_lines(cleaner, documents("jsonl", inputs, files_from, max_bytes=max_bytes),
+                                    partial(clean_line, fields=fields), line_crashed, output or STDIO, jobs, report,
+                                    show_progress)
+                elif input_format == "warc":
+                    report.not_pages = Counter()
+                    _clean_to_lines(cleaner, documents("warc", inputs, files_from, max_bytes=max_bytes,
+                                                       not_pages=report.not_pages),
+                                    partial(clean_record, fields=fields), record_crashed, output or STDIO, jobs, report,
+                                    show_progress)
                 else:
                     _clean_files(cleaner, inputs, files_from, dest, fmt, with_metadata, skip_existing, jobs, report,
                                  show_progress, max_bytes, document_format, links)
                 if stats is not None:
                     try:
                         sys.stdout.flush()
-                        stats[1].write((render.json_text(report.stats.to_dict(), indent=1) + "\n").encode("utf-8"))
+                        stats[1].write((render.json_text(report.stats_dict(), indent=1) + "\n").encode("utf-8"))
                     except OSError as e:
                         raise OutputError(f"--stats: cannot write {stats[0]}: {reason(e)}") from None
             except OutputError as e:  # the run stops; the other outputs are kept

@@ -47,7 +47,8 @@ class Line:
     or unknown), `level` the heading level, list depth or a table row's number of cells,
     `link_share` the share of its characters that are link text (None when the input cannot say:
     plain text), `links` the link targets as (start, end, target) spans of `text`, `ordinal` the
-    number of an ordered list's item.
+    number of an ordered list's item. `template_pages`: on how many pages of the document's site
+    this line appears (`templates.Templates.share`; 0: on fewer than 2), None without templates.
     """
 
     text: str
@@ -61,6 +62,7 @@ class Line:
     link_share: float | None = None
     links: list[tuple[int, int, str]] | None = None
     ordinal: int | None = None
+    template_pages: int | None = None
 
     @property
     def kept(self) -> bool:
@@ -79,7 +81,8 @@ class Line:
 
 @dataclass
 class Document:
-    """A document in the pipeline: its lines with their decisions, metadata and warnings."""
+    """A document in the pipeline: its lines with their decisions, metadata and warnings; with
+    templates, its `site` and how many pages of that site they counted (`site_pages`)."""
 
     source: str
     lines: list[Line]
@@ -87,6 +90,8 @@ class Document:
     metadata: dict[str, str | None] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     language: str | None = None
+    site: str | None = None
+    site_pages: int | None = None
 
     def kept(self) -> list[Line]:
         return [ln for ln in self.lines if ln.kept]

@@ -25,16 +25,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
-from . import Cleaner, render
+from . import Cleaner, Result, render
 from .batch import Outcome
 from .language import code
 from .outputs import STDIO
 from .outputs import open_output as open_sink
 from .read import is_empty
 from .rules import RuleTimeout
-from .stats import removal_counts
+from .stats import Counts, removal_counts
+from .templates import host
 
 SUFFIXES = tuple(name + packed for name in (".jsonl", ".ndjson") for packed in ("", ".gz", ".zst"))
 SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping the rest of a line longer than max_bytes
@@ -47,8 +49,9 @@ class CompressionError(Exception):
 @dataclass(frozen=True)
 class Fields:
     """The field names of the JSONL records, what the text field holds (`input_format`: "text",
-    "markdown", "html", None to find out) and what the output gets (with `markdown` the Markdown
-    of the body, with its links when `links`)."""
+    "markdown", "html", None to find out), what the output gets (with `markdown` the Markdown
+    of the body, with its links when `links`) and the field holding a document's URL (its site,
+    for templates)."""
 
     text: str = "text"
     id: str | None = None
@@ -58,6 +61,7 @@ class Fields:
     input_format: str | None = None
     markdown: bool = False
     links: bool = False
+    url: str = "url"
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,18 @@ def _text(obj: dict[str, Any], fields: Fields) -> str:
     return text
 
 
+def document(line: Line, fields: Fields) -> tuple[dict[str, Any], str]:
+    """The object on `line` and the text to clean; ValueError says what is wrong with them."""
+    obj = _parse(line)
+    return obj, _text(obj, fields)
+
+
+def line_site(line: Line, obj: dict[str, Any], fields: Fields) -> tuple[str | None, str]:
+    """The site of a line's document: the host of its URL field (`fields.url`), and the folder of
+    its file for when it has none."""
+    return host(obj.get(fields.url)), str(Path(line.source).parent)
+
+
 def line_crashed(line: Line, reason: str) -> Outcome:
     """The outcome of a line whose worker process died while cleaning it."""
     return Outcome(line.source, error=reason, line=line.number)
@@ -184,21 +200,17 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
     try:
         obj = _parse(line)
         text = _text(obj, fields)
-        result = cleaner.clean(text, source=f"{line.source}:{line.number}", input_format=fields.input_format)
+        site, fallback = line_site(line, obj, fields) if cleaner.templates is not None else (None, None)
+        result = cleaner.clean(text, source=f"{line.source}:{line.number}", input_format=fields.input_format,
+                               site=site, site_fallback=fallback)
     except (ValueError, RuleTimeout) as e:
         return Outcome(line.source, error=_with_id(str(e), obj, fields), line=line.number)
     except Exception as e:  # noqa: BLE001  (reported as this line's failure, with the cause)
         return Outcome(line.source, error=_with_id(f"internal error: {type(e).__name__}: {e}", obj, fields),
                        line=line.number)
     counts = removal_counts(result.document)
-    doc = result.document
-    if fields.full:
-        meta = {k: v for k, v in render.record(doc, result.text).items() if k not in ("source", "text")}
-    else:
-        meta = {**render.fields(doc), "language": code(doc.language), "warnings": list(doc.warnings),
-                "removed": {k: n for k, (n, _) in sorted(counts.items())}}
-    obj[fields.output or fields.text] = render.markdown(doc, fields.links) if fields.markdown else result.text
-    obj[fields.metadata] = meta
+    obj[fields.output or fields.text] = output_text(result, fields)
+    obj[fields.metadata] = metadata(result, fields, counts)
     try:
         output = render.json_text(obj)
     except ValueError:  # allow_nan=False: Python read 1e999 as infinity, NaN as nan
@@ -207,6 +219,22 @@ def clean_line(cleaner: Cleaner, line: Line, fields: Fields) -> Outcome:
     except RecursionError:
         return Outcome(line.source, error=_with_id("malformed JSON (nested too deeply)", obj, fields), line=line.number)
     return Outcome(line.source, output + "\n", counts=counts, line=line.number)
+
+
+def output_text(result: Result, fields: Fields) -> str:
+    """The cleaned text of an output line: the body, or its Markdown with `fields.markdown`."""
+    return render.markdown(result.document, fields.links) if fields.markdown else result.text
+
+
+def metadata(result: Result, fields: Fields, counts: Counts) -> dict[str, Any]:
+    """The cleaner's metadata of an output line: title, author, date (and the other fields found),
+    language, warnings and the lines removed per id; with `fields.full`, the JSON record's removed
+    lines and joins instead of the counts."""
+    doc = result.document
+    if fields.full:
+        return {k: v for k, v in render.record(doc, result.text).items() if k not in ("source", "text")}
+    return {**render.fields(doc), "language": code(doc.language), "warnings": list(doc.warnings),
+            "removed": {k: n for k, (n, _) in sorted(counts.items())}}
 
 
 def _with_id(reason: str, obj: dict[str, Any], fields: Fields) -> str:

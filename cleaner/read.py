@@ -198,9 +198,16 @@ def declared_charset(data: bytes) -> str | None:
     (None, None)
     """
     m = _CHARSET.search(data[:SNIFF_BYTES])
-    if not m:
-        return None
-    encoding = webencodings.lookup(m.group(1).decode("ascii", errors="replace"))
+    return charset_codec(m.group(1).decode("ascii", errors="replace")) if m else None
+
+
+def charset_codec(label: str) -> str | None:
+    """The Python codec for a charset `label` as a browser reads it (see `declared_charset`), or None.
+
+    >>> charset_codec("ISO-8859-1"), charset_codec("utf8"), charset_codec("klingon")
+    ('cp1252', 'utf-8', None)
+    """
+    encoding = webencodings.lookup(label.strip().strip("\"'"))
     if encoding is None or encoding.name == "replacement":
         return None
     if encoding.name in ("utf-16le", "utf-16be"):
@@ -210,16 +217,21 @@ def declared_charset(data: bytes) -> str | None:
     return encoding.codec_info.name
 
 
-def decode_html(data: bytes) -> str:
-    """HTML bytes to str: a BOM, then the declared charset, then UTF-8, then `decode` (detection).
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """HTML bytes to str: a BOM, then the charset of the HTTP Content-Type header (`charset`, a
+    label, when known: a WARC record's), then the page's declared charset, then UTF-8, then
+    `decode` (detection), the order browsers follow.
 
-    A declaration is ignored when the bytes do not decode with it, and when it names a legacy
+    A charset is ignored when the bytes do not decode with it, and when it names a legacy
     charset but the bytes are valid UTF-8 with non-ASCII characters (a page re-saved as UTF-8:
     legacy-encoded text is almost never valid UTF-8 by chance).
+
+    >>> decode_html("<p>café</p>".encode("cp1252"), "iso-8859-1"), decode_html("<p>café</p>".encode(), "latin1")
+    ('<p>café</p>', '<p>café</p>')
     """
     if data.startswith(_UNICODE_BOMS):
         return decode(data)
-    charset = declared_charset(data)
+    charset = (charset_codec(charset) if charset else None) or declared_charset(data)
     if charset is not None and (charset == "utf-8" or not _is_utf8(data)):
         try:
             return data.decode(charset)
