@@ -72,7 +72,8 @@ class LazyGroup(click.Group):
     --help), so `cleaner clean` starts without loading the review and evaluation commands."""
 
     LAZY = {"eval": ("cli_eval", "evaluate"), "diff": ("cli_review", "diff"),
-            "check": ("cli_review", "check"), "rules": ("cli_review", "rules")}
+            "check": ("cli_review", "check"), "rules": ("cli_review", "rules"),
+            "templates": ("cli_templates", "templates")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])

@@ -16,7 +16,7 @@ import click
 from . import RuleError, review
 from .batch import InputError, clean_input, find_inputs, output_path, read_input, render_result
 from .outputs import write_atomic
-from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
+from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, load_templates, make_cleaner
 from .overrides import HEURISTICS, is_disabled
 from .read import is_html
 from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files, too_slow
@@ -30,9 +30,12 @@ from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule
                    "the rule ids are in the preamble and in the hunk headers.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: every source line with its action, id and join, for programs.")
+@click.option("--templates", "templates_file", type=click.Path(path_type=Path),
+              help="Site templates (from 'cleaner templates'): say on how many pages of its site each line appears.")
 @RULES_OPTION
 @DISABLE_OPTION
-def diff(source: str, color: str, unified: bool, fmt: str, rules: tuple[str, ...], disable: tuple[str, ...]) -> None:
+def diff(source: str, color: str, unified: bool, fmt: str, templates_file: Path | None, rules: tuple[str, ...],
+         disable: tuple[str, ...]) -> None:
     """Show what cleaning does to INPUT (a file or '-'): every removed line with the id of the
     rule or heuristic that removed it, every repaired wrap and the join it made, and the metadata
     fields lifted out. For HTML the original is the text extracted from the page."""
@@ -41,6 +44,8 @@ def diff(source: str, color: str, unified: bool, fmt: str, rules: tuple[str, ...
     if Path(source).is_dir():
         raise click.UsageError(f"{source}: diff takes one file, not a folder")
     cleaner = make_cleaner(rules, disable)
+    if templates_file is not None:
+        cleaner.templates = load_templates(templates_file)
     item = next(find_inputs([source]))
     try:
         data = read_input(item)

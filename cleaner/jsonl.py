@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
@@ -182,8 +183,8 @@ def document(line: Line, fields: Fields) -> tuple[dict[str, Any], str]:
 
 def line_site(line: Line, obj: dict[str, Any], fields: Fields) -> tuple[str | None, str]:
     """The site of a line's document: the host of its URL field (`fields.url`), and the folder of
-    its file for when it has none."""
-    return host(obj.get(fields.url)), str(Path(line.source).parent)
+    its file (absolute) for when it has none."""
+    return host(obj.get(fields.url)), os.path.abspath(Path(line.source).parent)
 
 
 def line_crashed(line: Line, reason: str) -> Outcome:

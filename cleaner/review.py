@@ -8,6 +8,8 @@ ignore); ``record`` is the same review as a JSON-ready dict. All are pure functi
 
 Marks in the annotated view: ``-`` removed, ``>`` lifted into a metadata field, blank: kept;
 a ``+id`` in the id column means the source line was joined to the one above by that wrap repair.
+With site templates, a line seen on 2 or more pages of its site is followed by a note saying on
+how many ("on 212 of 230 pages of example.com").
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Row:
     first: bool  # the first source line of its logical line (the others were joined to it)
     join: Join | None  # set on a line that wraps repair joined to the line above
     seam: tuple[str, str, str] | None  # (end of the line above, start of this one, what they became)
+    template: int | None = None  # on the first row of a line: the pages of the site holding it (2 or more)
 
 
 def seam(above: str, below: str, join: Join) -> tuple[str, str, str]:
@@ -78,9 +81,15 @@ def rows(doc: Document) -> list[Row]:
         d = line.decision
         action = "keep" if d is None else d.action
         join = next((j for j in line.joins if j.line == i), None)
+        template = line.template_pages if i == line.start and (line.template_pages or 0) >= 2 else None
         out.append(Row(i, text, action, d.by if d else None, d.field if d else None, i == line.start,
-                       join, seam(raw[i - 1], text, join) if join else None))
+                       join, seam(raw[i - 1], text, join) if join else None, template))
     return out
+
+
+def template_note(doc: Document, pages: int) -> str:
+    """Where a line's template evidence comes from: "on 212 of 230 pages of example.com"."""
+    return f"on {pages} of {doc.site_pages} pages of {doc.site}"
 
 
 def field_sources(doc: Document) -> dict[str, tuple[str, int | None]]:
@@ -135,6 +144,8 @@ def annotated(doc: Document, color: bool = False) -> str:
     out = [_style(f"cleaner diff {doc.source}", color, bold=True), summary(doc)]
     out += [f"warning: {w}" for w in doc.warnings]
     out += list(_metadata_lines(doc, color))
+    if doc.site is not None:
+        out.append(f"site: {doc.site}, {doc.site_pages} pages in the templates")
     out += ["marks: - removed, > lifted into metadata, +id joined to the line above", ""]
     for r, label in zip(rs, labels):
         fg = _COLOR.get(r.action)
@@ -146,6 +157,8 @@ def annotated(doc: Document, color: bool = False) -> str:
             left, right, made = r.seam
             note = f'joined "{left}" + "{right}" -> "{made}"'
             out.append(" " * (num_w + 3 + id_w + 2) + _style(note, color, fg="cyan"))
+        if r.template:
+            out.append(" " * (num_w + 3 + id_w + 2) + _style(template_note(doc, r.template), color, fg="magenta"))
     return "\n".join(out) + "\n"
 
 
@@ -160,6 +173,8 @@ def notes(doc: Document) -> list[str]:
         if r.join and r.seam:
             left, right, made = r.seam
             out.append(f'line {r.number + 1}: joined to line {r.number} by {r.join.by}: "{left}" + "{right}" -> "{made}"')
+        if r.template:
+            out.append(f"line {r.number + 1}: {template_note(doc, r.template)}")
     return out
 
 
@@ -227,8 +242,10 @@ def record(doc: Document, cleaned: str) -> dict[str, Any]:
         "metadata": {k: {"value": doc.metadata[k], "by": by, "line": line} for k, (by, line) in sources.items()},
         "lines": [{"line": r.number + 1, "text": r.raw, "action": r.action, "by": r.by, "field": r.field,
                    "join": None if r.join is None or r.seam is None else
-                   {"by": r.join.by, "glue": r.join.glue, "left": r.seam[0], "right": r.seam[1], "made": r.seam[2]}}
+                   {"by": r.join.by, "glue": r.join.glue, "left": r.seam[0], "right": r.seam[1], "made": r.seam[2]},
+                   **({"template_pages": r.template} if r.template else {})}
                   for r in rows(doc)],
+        **({"site": doc.site, "site_pages": doc.site_pages} if doc.site is not None else {}),
         "removed": render.removed(doc),
         "joins": render.joins(doc),
         "warnings": list(doc.warnings),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 from collections import Counter
 from collections.abc import Iterable
@@ -90,7 +91,7 @@ META_BYTES = 1 << 20  # a meta.json larger than this is not read
 
 def file_site(path: Path) -> tuple[str | None, str]:
     """The site of a file: the host of the ``url`` in a ``meta.json`` beside it (None when there
-    is none), and the file's folder, the site when nothing names one."""
+    is none), and the file's folder (absolute), the site when nothing names one."""
     meta = path.parent / "meta.json"
     url = None
     try:
@@ -100,7 +101,7 @@ def file_site(path: Path) -> tuple[str | None, str]:
             url = data.get("url") if isinstance(data, dict) else None
     except (OSError, ValueError, RecursionError):
         pass
-    return host(url), str(path.parent)
+    return host(url), os.path.abspath(path.parent)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class PageLines:
     """The distinct lines of one page, as hashes, with their texts, and its site."""
 
     site: str
-    keys: tuple[int, ...]
+    keys: tuple[int | None, ...]
     texts: tuple[str, ...]
 
 
@@ -144,12 +145,14 @@ class Templates:
         self.stored = 0  # hashes kept over all sites
 
     def add(self, page: PageLines) -> None:
-        """Count one page: each of its distinct lines once."""
+        """Count one page: each of its distinct lines once (a key None, a line without words, not at all)."""
         s = self.sites.setdefault(page.site, _Site())
         s.pages += 1
         before = len(s.counts)
         texts = dict(zip(page.keys, page.texts))
-        for k in page.keys:
+        for k in dict.fromkeys(page.keys):
+            if k is None:
+                continue
             n = s.counts.get(k, 0) + 1
             s.counts[k] = n
             if n == MIN_PAGES and len(s.texts) < REVIEW_LINES and k in texts:
