@@ -280,11 +280,13 @@ def test_no_color_is_honoured(monkeypatch):
     assert "\x1b[" not in diff() and "nav.subscribe" in diff()
 
 
-def test_the_readme_datatrove_example_runs_as_a_script(tmp_path):
-    """Its workers import the script again; without `if __name__ == "__main__":` the run hung."""
+@pytest.mark.parametrize("step", ["CleanerStep(disable", "TemplatesStep("])
+def test_the_readme_datatrove_examples_run_as_scripts(tmp_path, step):
+    """Their workers import the script again; without `if __name__ == "__main__":` the run hung."""
     pytest.importorskip("datatrove")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    [code] = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "LocalPipelineExecutor" in block]
+    [code] = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S)
+              if "LocalPipelineExecutor" in block and step in block]
     (tmp_path / "example.py").write_text(code)
     (tmp_path / "in").mkdir()
     jsonl(tmp_path / "in" / "docs.jsonl", ARTICLE)

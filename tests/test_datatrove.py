@@ -59,3 +59,42 @@ def test_step_reads_the_input_format_it_is_told():
     assert "committee said" in told[0].text and "example.org" not in told[0].text
     as_text = list(CleanerStep(html=False).run([Document(text=page, id="b")]))
     assert "](https://example.org/c)" in as_text[0].text
+
+
+def test_a_two_step_pipeline_counts_templates_then_cleans_with_them(tmp_path):
+    from cleaner.datatrove_step import TemplatesStep
+    from cleaner.templates import Templates
+
+    menu, footer = "Home | World | Business | Sport", "Copyright Example News 2024. All rights reserved."
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "docs.jsonl", "w", encoding="utf-8") as f:
+        for i in range(6):
+            text = (f"{menu}\n\nBridge {i} to be rebuilt\n\nThe council met on day {i} and voted to rebuild bridge {i} "
+                    f"after a survey found cracks in its arches, officials said.\n\n{footer}\n")
+            f.write(json.dumps({"id": f"d{i}", "text": text, "url": f"https://{'ab'[i % 2]}.example.com/{i}"}) + "\n")
+    count = LocalPipelineExecutor(pipeline=[JsonlReader(str(tmp_path / "in")), TemplatesStep(str(tmp_path / "templates"))],
+                                  tasks=2, workers=1, logging_dir=str(tmp_path / "logs1"))
+    seen = []
+
+    class Spy(CleanerStep):  # what the decisions receive
+        def run(self, data, rank=0, world_size=1):
+            real = self.cleaner.clean
+
+            def clean(*args, **kwargs):
+                result = real(*args, **kwargs)
+                doc = result.document
+                seen.append((doc.site, doc.site_pages, [ln.template_pages for ln in doc.lines if ln.text == menu]))
+                return result
+
+            self.cleaner.clean = clean
+            yield from super().run(data, rank, world_size)
+
+    LocalPipelineExecutor(pipeline=[JsonlReader(str(tmp_path / "in")), Spy(templates=str(tmp_path / "templates")),
+                                    JsonlWriter(str(tmp_path / "out"))],
+                          tasks=1, logging_dir=str(tmp_path / "logs2"), depends=count).run()
+    assert sorted(p.name for p in (tmp_path / "templates").iterdir()) == ["00000.json", "00001.json"]
+    merged = Templates.load(tmp_path / "templates")
+    assert merged.share("a.example.com", footer) == (3, 3) and merged.share("b.example.com", menu) == (3, 3)
+    assert seen == [(f"{'ab'[i % 2]}.example.com", 3, [3]) for i in range(6)]
+    single = tmp_path / "templates" / "00000.json"
+    assert CleanerStep(templates=str(single)).cleaner.templates.to_dict() == Templates.load(single).to_dict()
