@@ -12,9 +12,9 @@ Memory is bounded whatever the batch: at most PAGE_LINES distinct lines of a pag
 (its first and last halves: templates frame a page, `page_lines`), a site keeps at most
 `site_lines` hashes and all sites together `total_lines`. When a limit is passed, the hashes seen on the fewest pages are
 dropped (those seen once first) until half the limit is left, and the site's `missed` grows by the
-largest count dropped: a line's true count is at most its count plus `missed`. Template lines,
-seen on most pages, are never dropped; a line seen on fewer pages than about one in
-``site_lines / (2 * lines per page)`` may be undercounted.
+largest count dropped: a line's true count is at most its count plus `missed`. Lines seen on many
+pages are dropped last, so template lines keep their counts; a line seen on fewer pages than
+about one in ``site_lines / (2 * lines per page)`` may be undercounted.
 
 A site is the host of the page's URL when one is known (`host`), else the name a batch gives
 (the input's folder). Lines seen on fewer than `MIN_PAGES` pages are no evidence: `share` counts

@@ -190,3 +190,44 @@ def test_without_warcio_a_warc_run_is_refused_saying_what_to_install(tmp_path, m
 def test_missing_file_and_a_folder_are_one_line_each(tmp_path):
     res = run_cli("clean", tmp_path / "nothing.warc.gz", "-o", tmp_path / "out.jsonl")
     assert res.exit_code == 1 and "nothing.warc.gz, record at byte 0: no such file" in res.output
+
+
+def _clean_or_die(cleaner, record, **kwargs):
+    import os
+
+    from cleaner.warc import clean_record
+
+    if record.url.endswith("/poison"):
+        os._exit(1)  # a crash that kills the worker process
+    return clean_record(cleaner, record, **kwargs)
+
+
+def test_a_record_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    import cleaner.cli
+
+    monkeypatch.setattr(cleaner.cli, "clean_record", _clean_or_die)
+    src = tmp_path / "crawl.warc.gz"
+    with open(src, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for i in range(8):
+            response(writer, f"http://example.com/{'poison' if i == 5 else i}", page(i))
+    res = run_cli("clean", src, "-o", tmp_path / "out.jsonl", "--jobs", "2")
+    assert res.exit_code == 1
+    assert "(http://example.com/poison): a worker process died" in res.output
+    assert len(lines(tmp_path / "out.jsonl")) == 7
+
+
+def test_sigterm_leaves_no_output_and_no_temporary_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    write_warc(tmp_path / "crawl.warc.gz", pages=400)
+    proc = subprocess.Popen([sys.executable, "-m", "cleaner", "clean", "crawl.warc.gz", "-o", "out.jsonl", "-q",
+                             "-j", "2"], cwd=tmp_path, stderr=subprocess.PIPE)
+    time.sleep(1.5)  # 400 pages take several seconds
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM, proc.stderr.read()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crawl.warc.gz"]
