@@ -387,13 +387,14 @@ def load_templates(path: Path) -> Templates:
 
 def learn_batch(cleaner: Cleaner, kind: str, inputs: tuple[str, ...], files_from: str | None,
                 input_format: str | None, fields: Fields, max_bytes: int, jobs: int, report: Report | None,
-                quiet: bool) -> Templates:
-    """The first pass over a batch: its sites' templates (failures go to `report`, else are left to
-    the cleaning pass to report); one line on stderr says what was learned, unless `quiet`."""
+                quiet: bool, outdir: Path | None = None) -> Templates:
+    """The first pass over a batch (`outdir` left out): its sites' templates (failures go to
+    `report`, else are left to the cleaning pass to report); one line on stderr says what was
+    learned, unless `quiet`."""
     templates = Templates()
     work, crashed = learn.counter(kind, input_format, fields, max_bytes)
-    for outcome in learn.count(cleaner, documents(kind, inputs, files_from, max_bytes=max_bytes), work, crashed,
-                               jobs, templates):
+    items = documents(kind, inputs, files_from, outdir, max_bytes=max_bytes)
+    for outcome in learn.count(cleaner, items, work, crashed, jobs, templates):
         _stop_if_terminated()
         if report is not None:
             report.add(outcome)
@@ -532,7 +533,7 @@ def clean(inputs: tuple[str, ...], output: str | None, fmt: str, links: bool, ex
     jobs = jobs or available_cpus()
     if learn_templates:
         cleaner.templates = learn_batch(cleaner, input_format, inputs, files_from, document_format, fields, max_bytes,
-                                        jobs, None, quiet)
+                                        jobs, None, quiet, dest.path if dest is not None and dest.kind == "folder" else None)
     digest = resume.fingerprint(cleaner, fmt=fmt, with_metadata=with_metadata, input_format=document_format,
                                 links=links and fmt == "markdown",
                                 templates=cleaner.templates.digest() if cleaner.templates else None,

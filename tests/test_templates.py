@@ -184,6 +184,13 @@ def test_learn_templates_counts_the_batch_then_cleans_it(tmp_path, seen):
     assert (tmp_path / "out" / "p0.txt").read_text() == clean(article(0)).text + "\n"
 
 
+def test_an_output_folder_inside_the_batch_is_not_counted(tmp_path):
+    src = site_folder(tmp_path / "site", 3)
+    for _ in range(2):
+        res = run_cli("clean", src, "-o", src / "out", "--learn-templates")
+        assert res.exit_code == 0 and "templates: 1 sites, 3 pages" in res.output
+
+
 def test_counting_in_parallel_gives_the_same_templates(tmp_path):
     src = site_folder(tmp_path / "site", 9)
     for jobs in ("1", "2"):
