@@ -16,7 +16,7 @@ from . import Cleaner
 from .batch import Input, InputError, Outcome, decode_input, map_ordered, read_input
 from .jsonl import Fields, Line, document, line_crashed, line_site
 from .templates import Templates, file_site, host, page_lines, site_of
-from .warc import Record, decode_record, record_crashed
+from .warc import Record, decode_record, record_crashed, record_source
 
 
 def _lines(cleaner: Cleaner, data: str, source: str, input_format: str | None, site: str | None,
@@ -62,7 +62,7 @@ def count_record(cleaner: Cleaner, record: Record) -> Outcome:
     if record.error is not None:
         return Outcome(record.source, error=record.error, **where)
     try:
-        outcome = _lines(cleaner, decode_record(record), record.url or record.source, record.input_format,
+        outcome = _lines(cleaner, decode_record(record), record_source(record), record.input_format,
                          host(record.url), None)
     except Exception as e:  # noqa: BLE001
         return _failed(record.source, e, **where)

@@ -43,7 +43,7 @@ HASH = "blake2b, 8 bytes, of normalize.comparison_key(line)"
 MIN_PAGES = 2  # a line on fewer pages of its site is no evidence
 PAGE_LINES = 1_000  # distinct lines of one page counted: its first and last halves
 SITE_LINES = 20_000  # hashes kept per site
-TOTAL_LINES = 1_000_000  # hashes kept over all sites (about 100 MB)
+TOTAL_LINES = 1_000_000  # hashes kept over all sites (about 70 MB, twice that while dropping)
 REVIEW_LINES = 50  # repeated lines per site whose text is kept for review
 
 

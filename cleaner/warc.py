@@ -288,6 +288,12 @@ def record_crashed(record: Record, reason: str) -> Outcome:
     return Outcome(record.source, error=reason, offset=record.offset, url=record.url)
 
 
+def record_source(record: Record) -> str:
+    """The name of a page in its record: its URL (whose suffix may say what a text/plain page is),
+    else the file and offset."""
+    return record.url or f"{record.source}@{record.offset}"
+
+
 def decode_record(record: Record) -> str:
     """The text of a page; InputError when it is not text or empty."""
     try:
@@ -308,8 +314,8 @@ def clean_record(cleaner: Cleaner, record: Record, fields: Fields) -> Outcome:
         return Outcome(record.source, error=record.error, **where)
     try:
         text = decode_record(record)
-        result = cleaner.clean(text, source=record.url or f"{record.source}@{record.offset}",
-                               input_format=record.input_format, site=host(record.url))
+        result = cleaner.clean(text, source=record_source(record), input_format=record.input_format,
+                               site=host(record.url))
     except (InputError, RuleTimeout) as e:
         return Outcome(record.source, error=str(e), **where)
     except Exception as e:  # noqa: BLE001  (reported as this record's failure, with the cause)
