@@ -170,12 +170,36 @@ def build(text: str, source: str = "<markdown>") -> Document:
     """Read Markdown `text` into a `Document` of lines (see the module docstring)."""
     raw = split_physical_lines(text)
     unified = "\n".join(raw)
-    tokens = _parse(raw)
+    tokens = _parse(_bounded_brackets(raw))
     pieces = list(_Reader(raw, _hard_wrapped(tokens, raw)).read(tokens))
     _span_block_links(pieces)
     lines = [line for piece in pieces if (line := _line(piece)) is not None]
     language = detect("\n".join(ln.text for ln in lines))
     return Document(source=source, lines=lines, original=unified, language=language)
+
+
+MAX_BRACKETS = 400  # "[" in one paragraph beyond which its links are not parsed
+
+
+def _bounded_brackets(raw: list[str]) -> list[str]:
+    """The source lines with every "[" escaped in a paragraph (a run of non-blank lines) that holds
+    more than MAX_BRACKETS of them: markdown-it looks for the end of a link label from each "[",
+    so its time grows with their square (a paragraph of 100,000 took minutes). Such a paragraph
+    keeps its text; its links are read as text.
+
+    >>> _bounded_brackets(["[a](b)", "", "[" * 401])[2][:4], _bounded_brackets(["[a](b)"])
+    ('\\\\[\\\\[', ['[a](b)'])
+    """
+    out = list(raw)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j].strip():
+            j += 1
+        if sum(line.count("[") for line in out[i:j]) > MAX_BRACKETS:
+            out[i:j] = [line.replace("[", "\\[") for line in out[i:j]]
+        i = j + 1
+    return out
 
 
 def _parse(raw: list[str], offset: int = 0) -> list[Token]:

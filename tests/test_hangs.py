@@ -136,3 +136,13 @@ def test_bundled_rules_do_not_look_at_lines_longer_than_their_limit_but_user_rul
     assert bundled.match(line) is None
     with_user = RuleSet.load([user_rule(tmp_path, r"^subscribe!+$", "subscribe!")])
     assert with_user.match(line)[0].id == "x.slow"
+
+
+def test_markdown_with_a_long_run_of_open_brackets_is_read_in_linear_time():
+    """markdown-it scans for a link label's end from every "[": 100,000 of them took minutes."""
+    from cleaner.markdown import build
+
+    start = time.monotonic()
+    doc = build("A page with a [link](https://example.com) in it.\n\n" + "[" * 200_000 + "\n")
+    assert time.monotonic() - start < GENEROUS
+    assert doc.lines[0].text == "A page with a link in it." and doc.lines[-1].text == "[" * 200_000
