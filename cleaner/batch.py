@@ -146,9 +146,10 @@ def too_big(data: bytes, max_bytes: int | None) -> bytes:
     return data
 
 
-def clean_input(cleaner: Cleaner, item: Input, data: bytes) -> Result:
+def clean_input(cleaner: Cleaner, item: Input, data: bytes, metadata: bool = True) -> Result:
     """Clean the bytes of one input; raise InputError for input that is not a text document.
-    HTML is decoded as a browser would (its declared charset counts), other text by detection."""
+    HTML is decoded as a browser would (its declared charset counts), other text by detection;
+    its metadata is read only with `metadata`."""
     html = is_html(data, item.name)
     try:
         text = decode_html(data) if html else decode(data)
@@ -157,7 +158,7 @@ def clean_input(cleaner: Cleaner, item: Input, data: bytes) -> Result:
     if not text.strip():
         raise InputError("empty input (no text)")
     try:
-        return cleaner.clean(text, source=item.name, html=html)
+        return cleaner.clean(text, source=item.name, html=html, metadata=metadata)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
 
@@ -237,7 +238,7 @@ def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
         return Outcome(item.name, skipped=True, target=task.target)
     try:
         data = too_big(task.data, max_bytes) if task.data is not None else read_input(item, max_bytes)
-        result = clean_input(cleaner, item, data)
+        result = clean_input(cleaner, item, data, metadata=fmt != "text" or with_metadata)
     except InputError as e:
         return Outcome(item.name, error=str(e), target=task.target)
     except Exception as e:  # noqa: BLE001  (reported as this document's failure, with the cause)

@@ -46,6 +46,11 @@ _MAX_CONTROL = 0.1  # more than this share of control characters at the start: b
 _ESCAPED = regex.compile(r"[\udc80-\udcff]+")  # bytes that were not UTF-8, as surrogateescape left them
 _NON_ASCII = regex.compile(r"[^\x00-\x7f\udc80-\udcff]+")
 _HTML_START = regex.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", regex.I | regex.S)
+# A fragment: it starts with a block element's tag and closes one (`<div><p>...</p>`).
+_FRAGMENT_START = regex.compile(r"^\s*(<!--.*?-->\s*)*<(div|p|article|section|main|header|table|ul|ol|h[1-6]|"
+                                r"blockquote|figure|span|a|meta|link|title|style|script)\b[^<>]*>", regex.I | regex.S)
+_CLOSING_TAG = regex.compile(r"</(div|p|article|section|main|header|table|ul|ol|li|h[1-6]|blockquote|figure|span|a|"
+                             r"title|style|script)\s*>", regex.I)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
@@ -137,7 +142,13 @@ def _checked(text: str) -> str:
 
 
 def looks_like_html(text: str, name: str = "") -> bool:
-    """True for HTML: by file extension, or by content that starts like an HTML document."""
+    """True for HTML: by file extension, or by content that starts like an HTML document or like
+    a fragment of one (an element's tag first, and a closing tag among its first 4096 characters).
+
+    >>> looks_like_html("<div class=post><p>Text.</p></div>"), looks_like_html("<3 to all of you.</p>")
+    (True, False)
+    """
     if name.lower().endswith(HTML_SUFFIXES):
         return True
-    return bool(_HTML_START.match(text[:4096]))
+    head = text[:4096]
+    return bool(_HTML_START.match(head) or (_FRAGMENT_START.match(head) and _CLOSING_TAG.search(head)))
