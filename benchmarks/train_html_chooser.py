@@ -166,6 +166,7 @@ def main() -> None:
     ap.add_argument("--depth", type=int, default=3)
     ap.add_argument("--rate", type=float, default=0.05)
     ap.add_argument("--write", action="store_true", help="fit on all pages and write cleaner/html_chooser.json")
+    ap.add_argument("--picks", type=Path, help="write the 5-fold choices here (JSON: corpus/id -> candidate)")
     args = ap.parse_args()
     from sklearn.model_selection import GroupKFold
 
@@ -183,6 +184,9 @@ def main() -> None:
         for i, p in zip(test_idx, chosen(model, [rows[i] for i in test_idx], feature_names)):
             picks[i] = p
     report("5-fold, grouped by site", rows, picks)
+    if args.picks:
+        args.picks.write_text(json.dumps({f"{r['corpus']}/{r['id']}": p for r, p in zip(rows, picks)}, indent=0),
+                              encoding="utf-8")
     if args.write:
         out = REPO / "cleaner" / "html_chooser.json"
         out.write_text(json.dumps(export(fit(rows, feature_names, args), feature_names), separators=(",", ":")) + "\n",

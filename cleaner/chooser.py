@@ -7,14 +7,16 @@ length, how much of it the other candidates also extracted and how much of their
 a few hints about the page (its link density, whether it declares itself a product, a forum
 thread or an article). A boosted ensemble of small regression trees (cleaner/html_chooser.json,
 trained by benchmarks/train_html_chooser.py) predicts each candidate's F1 from them; the
-candidate with the highest prediction is chosen.
+candidate with the highest prediction is chosen. `fill_gaps` then puts back the lines another
+extractor found between two lines that follow each other in the chosen text (an embedded post or
+a quote readability left out of an article).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,22 +75,26 @@ def page_hints(tree, visible: str) -> PageHints:
     return PageHints(len(_WORD.findall(visible)), link_words, frozenset(anchors), schema, og)
 
 
-def _shingles(words: list[str]) -> Counter[tuple[str, ...]]:
+def _shingles(words: list[str]) -> frozenset[tuple[str, ...]]:
+    """The distinct 4-word shingles of a text (one of all its words when it is shorter)."""
     if len(words) <= SHINGLE:
-        return Counter([tuple(words)]) if words else Counter()
-    return Counter(tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+        return frozenset([tuple(words)]) if words else frozenset()
+    return frozenset(tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
 
-def _overlap(a: Counter, b: Counter) -> float:
+def _overlap(a: frozenset, b: frozenset) -> float:
     """The share of `a`'s shingles that `b` also holds (0 when `a` is empty)."""
-    total = sum(a.values())
-    return sum((a & b).values()) / total if total else 0.0
+    return len(a & b) / len(a) if a else 0.0
 
 
 def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str, float]]:
     """Every candidate's features, by name (see the module docstring)."""
     words = {name: _WORD.findall(text) for name, text in candidates.items()}
-    grams = {name: _shingles(w) for name, w in words.items()}
+    distinct: dict[str, frozenset] = {}  # candidates often agree word for word: their shingles are made once
+    for name, text in candidates.items():
+        if text not in distinct:
+            distinct[text] = _shingles(words[name])
+    grams = {name: distinct[text] for name, text in candidates.items()}
     longest = max((len(w) for w in words.values()), default=0)
     out = {}
     for name, text in candidates.items():
@@ -145,3 +151,27 @@ def choose(candidates: dict[str, str], hints: PageHints, model: dict | None = No
     scored = [(predict(model, name, feats[name]) if text.strip() else -1.0, -i, name)
               for i, (name, text) in enumerate(candidates.items())]
     return max(scored)[2]
+
+
+def fill_gaps(chosen: str, other: str) -> str:
+    r"""`chosen` with the lines of `other` that sit between two of its lines which follow each other
+    in `chosen` too, put back in their place.
+
+    >>> fill_gaps("Intro.\nOutro.", "Menu\nIntro.\nThe embedded post.\nOutro.\nFooter")
+    'Intro.\nThe embedded post.\nOutro.'
+    """
+    lines = chosen.splitlines()
+    where: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        where.setdefault(_key(line), i)
+    inserts: dict[int, list[str]] = defaultdict(list)
+    last, run = None, []
+    for line in other.splitlines():
+        i = where.get(_key(line))
+        if i is None:
+            run.append(line)
+            continue
+        if last is not None and run and i == last + 1:
+            inserts[last].extend(run)
+        last, run = i, []
+    return "\n".join(x for i, line in enumerate(lines) for x in (line, *inserts.get(i, ())))

@@ -105,15 +105,33 @@ def trafilatura(tree, focus: str = "balanced") -> tuple[str, str]:
 
 def title(tree) -> str:
     """The page's title as trafilatura's metadata finds it (meta tags, JSON-LD, then the headings),
-    without the costly rest of its metadata (dates above all)."""
-    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+    without the costly rest of its metadata (dates above all); a lone ``<h1>`` that is the site's
+    logo or name (a link home, or named so) is passed over for the ``<title>`` element's first part."""
+    from trafilatura.metadata import examine_meta, examine_title_element, extract_meta_json, extract_title
 
     found = examine_meta(tree)
     try:
         found = extract_meta_json(tree, found)
     except Exception:  # noqa: BLE001  (trafilatura guards the same call the same way)
         pass
-    return (found.title or extract_title(tree) or "").strip()
+    if found.title:
+        return found.title.strip()
+    headings = tree.findall(".//h1")
+    if len(headings) == 1 and _names_the_site(headings[0]):
+        whole, first, _ = examine_title_element(tree)
+        return (first or whole).strip()
+    return (extract_title(tree) or "").strip()
+
+
+_SITE_NAME = regex.compile(r"logo|brand|site[-_]?(title|name)|masthead", regex.I)
+_HOME = regex.compile(r"^(/|\.|(https?:)?//[^/]+/?)$")
+
+
+def _names_the_site(heading) -> bool:
+    """A heading that is the site's name or logo: named so, or a link to the home page (or in one)."""
+    named = " ".join(filter(None, (heading.get("id"), heading.get("class"))))
+    links = [*heading.iter("a"), *(a for a in heading.iterancestors("a"))]
+    return bool(_SITE_NAME.search(named)) or any(_HOME.match((a.get("href") or "").strip()) for a in links)
 
 
 def metadata(tree) -> dict[str, str]:

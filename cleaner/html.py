@@ -6,7 +6,8 @@ comment-free tree keeps the text after inline links; `huge_tree` keeps nesting u
 of 2048). The candidates (`extractors`): trafilatura in its balanced, precision and recall modes,
 the readability passes trafilatura runs inside the first two (captured, so free), readability-lxml,
 resiliparse's main content, and the page's visible text. `chooser` predicts each candidate's F1 from
-features of its text and picks the best. The chosen text then runs through the same pipeline as
+features of its text and picks the best; lines trafilatura found inside the chosen text's article
+(embedded posts, quotes) are put back. The chosen text then runs through the same pipeline as
 scraped text (profile ``"html"``). With `fast`, trafilatura's balanced mode alone is used.
 
 A page nested deeper than libxml2 reads, or that cannot be parsed, or where every extractor finds
@@ -149,4 +150,7 @@ def extract(html: str, metadata: bool = True, fast: bool = False) -> Page:
                     extracted=False)
     found["visible"] = visible
     name = FAST if fast else chooser.choose(found, chooser.page_hints(tree, visible))
-    return Page(found[name], fields, name, notes)
+    text = found[name]
+    if name not in extractors.TRAFILATURA.values():  # trafilatura's modes already keep what is inside
+        text = chooser.fill_gaps(text, found[FAST])
+    return Page(text, fields, name, notes)

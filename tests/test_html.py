@@ -1,5 +1,5 @@
 """The HTML front door: golden records of small pages written for these tests, encodings, the
-candidate extractions and the chooser, hostile pages, and what cleaning cleaned output gives.
+candidate extractions and the chooser, and hostile pages.
 
 The goldens under tests/test_html/ were read before they were committed; regenerate with
 `pytest tests/test_html.py --force-regen` and read them again.
@@ -166,12 +166,6 @@ def test_fast_uses_trafilatura_alone():
     assert Cleaner(fast=True).clean(html, html=True).text.startswith("The central library will stay open")
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
-def test_cleaning_cleaned_html_output_gives_it_back(cleaner, path):
-    once = cleaner.clean(path.read_bytes(), source=path.name).text
-    assert cleaner.clean(once).text == once
-
-
 def test_trafilatura_s_own_readability_pass_is_captured():
     html = (Path(__file__).parent / "html" / "related.html").read_text()
     text, inner = extractors.trafilatura(extractors.parse(html)[0])
@@ -214,3 +208,9 @@ def test_hostile_pages_finish_keep_their_text_and_warn(shape, warning):
     assert all(f"Paragraph {i} of the story" in result.text for i in range(5))
     if warning:
         assert any(w.startswith(warning) for w in result.warnings)
+
+
+def test_a_lone_h1_that_is_the_site_s_logo_is_not_the_title(cleaner):
+    html = ("<html><head><title>엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유 - Entermedia</title></head><body>"
+            '<h1 id="site-title"><a href="/">엔터 미디어</a></h1><article>' + ARTICLE + "</article></body></html>")
+    assert cleaner.clean(html, html=True).title == "엘제이-류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유"
