@@ -30,7 +30,6 @@ from .document import Document
 from .markup import sanitize
 from .pipeline import build
 from .read import decode as decode_text, looks_like_html
-from .render import FIELDS
 
 FALLBACK_VISIBLE = "html.fallback-visible-text"
 TOO_DEEP = "html.too-deep"
@@ -139,11 +138,11 @@ def extract(html: str, metadata: bool = True, fast: bool = False) -> Page:
         why = (f"{TOO_DEEP}: the page nests deeper than {extractors.MAX_DEPTH} elements, past what the HTML parser reads"
                if too_deep else f"{FALLBACK_VISIBLE}: the page could not be parsed as HTML")
         return Page(visible, warnings=[*notes, f"{why}; its visible text is cleaned as scraped text"], extracted=False)
-    fields = extractors.metadata(tree) if metadata else {}
+    found = extractors.candidates(html, tree, (FAST,) if fast else extractors.CANDIDATES)
+    fields = extractors.metadata(tree) if metadata else {}  # after the candidates: it must not touch what they read
     title = extractors.title(tree)
     if title:
         fields["title"] = title
-    found = extractors.candidates(html, tree, (FAST,) if fast else extractors.CANDIDATES)
     if not any(text.strip() for text in found.values()):
         return Page(visible, fields, warnings=[*notes, f"{FALLBACK_VISIBLE}: no extractor found a main text; "
                                                        "the page's visible text is cleaned as scraped text"],
