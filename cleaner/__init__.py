@@ -62,33 +62,36 @@ class Cleaner:
     `rules`: extra rule files or folders; `disable`: rule ids or groups, or heuristic ids
     (``"heuristic.line-model"``), to switch off (``"caption"``, ``"nav.share"``; an unknown name is a
     `RuleError`); `defaults`: load the bundled rule sets; `templates`: the site templates of a
-    batch (`cleaner.templates.Templates`), used for every document that names no others.
+    batch (`cleaner.templates.Templates`), used for every document that names no others; `fast`:
+    HTML pages are extracted by trafilatura alone instead of the best of several extractors
+    (faster, less exact).
     """
 
     def __init__(self, rules: Iterable[str | Path] = (), disable: Iterable[str] = (), defaults: bool = True,
-                 templates: Templates | None = None):
+                 templates: Templates | None = None, fast: bool = False):
         self.disabled = tuple(disable)
         self.rules = RuleSet.load([Path(p) for p in rules], self.disabled, defaults)
         self.templates = templates
+        self.fast = fast
         overrides.check_disabled(self.disabled, self.rules)
 
     def build(self, data: str | bytes, source: str = "<text>", input_format: str | None = None,
-              html: bool | None = None) -> tuple[Document, str]:
+              html: bool | None = None, metadata: bool = True) -> tuple[Document, str]:
         """The front door alone: the document as the pipeline first sees it (lines built, wraps
-        repaired; for HTML the extracted text, its edges checked), with the profile its text needs.
-        `input_format`, `html`: as for `clean`."""
+        repaired; for HTML the chosen extraction, `html.build_page`), with the profile its text
+        needs. `input_format`, `html`, `metadata`: as for `clean`."""
         data = _document(data)
         fmt = formats.said(input_format, html) or formats.detect(data, source)
         if fmt == "html":
             from .html import build_page
 
-            return build_page(data, source)
+            return build_page(data, source, metadata, self.fast)
         text = decode(data) if isinstance(data, bytes) else data
         return (markdown.build if fmt == "markdown" else build)(text, source), "text"
 
     def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None,
               input_format: str | None = None, site: str | None = None, templates: Templates | None = None,
-              site_fallback: str | None = None) -> Result:
+              site_fallback: str | None = None, metadata: bool = True) -> Result:
         """Clean one document given as text or bytes. `input_format` says what it is: "text",
         "markdown" or "html"; by default it is found out from the source's suffix, then the
         content (`formats.detect`). `html` is the older way to say it (True: "html", False: "text").
@@ -96,11 +99,14 @@ class Cleaner:
         URL), else the host of the page's canonical URL, else `site_fallback` (a batch gives the
         input's folder), and each line gets the pages of that site it appears on
         (`Line.template_pages`, `Document.site_pages`) before any decision.
+        For HTML, `metadata=False` skips the page's author, date, sitename and url (the title
+        stays: the text is the same, sooner); with templates they are read all the same (the
+        canonical URL names the site, as in the pass that counted the templates).
         The searches with user rules share a time budget linear in its length (`rules.RuleTimeout`)."""
         data = _document(data)
+        templates = templates if templates is not None else self.templates
         with time_budget(budget(len(data))):
-            doc, profile = self.build(data, source, input_format, html)
-            templates = templates if templates is not None else self.templates
+            doc, profile = self.build(data, source, input_format, html, metadata or templates is not None)
             if templates is not None:
                 templates.annotate(doc, site_of(doc, site, site_fallback))
             clean_document(doc, self.rules, profile)
@@ -130,10 +136,11 @@ _default: Cleaner | None = None
 
 
 def clean(data: str | bytes, source: str = "<text>", html: bool | None = None,
-          input_format: str | None = None, site: str | None = None, templates: Templates | None = None) -> Result:
-    """Clean one document with the bundled rules (the cleaner is built once and reused); `site`
-    and `templates` as for `Cleaner.clean`."""
+          input_format: str | None = None, site: str | None = None, templates: Templates | None = None,
+          metadata: bool = True) -> Result:
+    """Clean one document with the bundled rules (the cleaner is built once and reused); `site`,
+    `templates` and `metadata` as for `Cleaner.clean`."""
     global _default
     if _default is None:
         _default = Cleaner()
-    return _default.clean(data, source, html, input_format, site, templates)
+    return _default.clean(data, source, html, input_format, site, templates, metadata=metadata)

@@ -190,18 +190,30 @@ def decode_input(item: Input, data: bytes, input_format: str | None = None) -> t
 
 
 def clean_input(cleaner: Cleaner, item: Input, data: bytes, input_format: str | None = None,
-                source: str | None = None) -> Result:
+                source: str | None = None, metadata: bool = True) -> Result:
     """Clean the bytes of one input (of `input_format`, found out when None; named `source` in its
     record, by default its path); raise InputError for input that is not a text document (see
     `decode_input`). With templates, its site is the URL in a ``meta.json`` beside it, else the
-    page's canonical URL, else its folder (`templates.file_site`)."""
+    page's canonical URL, else its folder (`templates.file_site`). An HTML page's metadata beyond
+    its title is read only with `metadata` (`Cleaner.clean`)."""
     text, fmt = decode_input(item, data, input_format)
     site, fallback = file_site(item.path) if cleaner.templates is not None and item.path is not None else (None, None)
     try:
         return cleaner.clean(text, source=item.name if source is None else source, input_format=fmt,
-                             site=site, site_fallback=fallback)
+                             site=site, site_fallback=fallback, metadata=metadata)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
+
+
+def needs_metadata(fmt: str, with_metadata: bool = False) -> bool:
+    """Whether output `fmt` shows an HTML page's metadata beyond its title (author, date, sitename,
+    url): JSON records and the explain view do, and a text or Markdown output with a header
+    (`with_metadata`); the bare text or Markdown shows at most the title, which is always read.
+
+    >>> needs_metadata("text"), needs_metadata("markdown"), needs_metadata("text", True), needs_metadata("json")
+    (False, False, True, True)
+    """
+    return with_metadata or fmt not in ("text", "markdown")
 
 
 def render_result(result: Result, fmt: str, with_metadata: bool = False, one_line: bool = False,
@@ -269,7 +281,8 @@ def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
         return Outcome(item.name, skipped=True, target=task.target)
     try:
         data = too_big(task.data, max_bytes) if task.data is not None else read_input(item, max_bytes)
-        result = clean_input(cleaner, item, data, input_format=input_format)
+        result = clean_input(cleaner, item, data, input_format=input_format,
+                             metadata=needs_metadata(fmt, with_metadata))
     except InputError as e:
         return Outcome(item.name, error=str(e), target=task.target)
     except Exception as e:  # noqa: BLE001  (reported as this document's failure, with the cause)

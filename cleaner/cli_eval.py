@@ -79,7 +79,7 @@ def cleaned_on_the_fly(cleaner: Cleaner, input_dir: Path, input_file: str | None
             raise InputError(f"{input_dir / name}: several inputs ({', '.join(p.name for p in found)})")
         item = Input(found[0], Path(found[0].name))
         try:
-            return clean_input(cleaner, item, read_input(item)).text
+            return clean_input(cleaner, item, read_input(item), metadata=False).text  # the text alone is scored
         except InputError as e:
             raise InputError(f"{found[0]}: {e}") from None
     return predict

@@ -38,10 +38,12 @@ from .warc import SUFFIXES as WARC_SUFFIXES
               help="Inputs (JSON lines, WARC records) larger than this are not read.")
 @RULES_OPTION
 @DISABLE_OPTION
+@click.option("--fast", is_flag=True, help="HTML: extract as 'cleaner clean --fast' does (give it when the cleaning "
+                                           "run will: the lines counted are the lines it sees).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary; failures are still reported.")
 def templates(inputs: tuple[str, ...], output: str, input_format: str, files_from: str | None, url_field: str,
               text_field: str, jsonl_markdown: bool, jsonl_html: bool, jobs: int | None, max_bytes: int,
-              rules: tuple[str, ...], disable: tuple[str, ...], quiet: bool) -> None:
+              rules: tuple[str, ...], disable: tuple[str, ...], fast: bool, quiet: bool) -> None:
     """Count, per site, on how many pages each line of a batch appears (the batch INPUT... as
     'cleaner clean' reads it: files, folders, globs, JSON lines, WARC) and write the counts as JSON:
     per site its pages and, for each line seen on 2 or more pages, its hash and count (with the
@@ -66,7 +68,7 @@ def templates(inputs: tuple[str, ...], output: str, input_format: str, files_fro
         check_not_an_input("-o", output, inputs, suffixes)
     except OutputError as e:
         raise Refused(str(e)) from None
-    cleaner = make_cleaner(rules, disable)
+    cleaner = make_cleaner(rules, disable, fast)
     said = "markdown" if jsonl_markdown else "html" if jsonl_html else None
     fields = Fields(text_field, input_format=said, url=url_field)
     report = Report(None, verbose=False)

@@ -1,8 +1,10 @@
 """What an input is: plain text, Markdown or HTML, as the caller says or as found out.
 
 Found out by the name's suffix first (``.md``: Markdown, ``.html``: HTML), then by content: a
-start like an HTML document is HTML, text that spells Markdown's own constructs is Markdown
-(`markdown.looks_like_markdown`), anything else plain text.
+start like an HTML document is HTML; a start like an HTML fragment (`read.looks_like_fragment`) is
+HTML too, unless the text spells Markdown's own constructs (a README that opens with an HTML
+block); text that spells Markdown's own constructs is Markdown (`markdown.looks_like_markdown`),
+anything else plain text.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import codecs
 
 from .markdown import SNIFF_CHARS, SUFFIXES, looks_like_markdown
-from .read import is_html
+from .read import HTML_SUFFIXES, is_html, looks_like_fragment
 
 INPUT_FORMATS = ("text", "markdown", "html")
 
@@ -34,12 +36,18 @@ def detect(data: str | bytes, name: str = "") -> str:
 
     >>> detect("plain words", "notes.md"), detect(b"<!doctype html><p>x</p>"), detect("plain words")
     ('markdown', 'html', 'text')
+    >>> readme = ('<p align="center"><img src="logo.png"></p>\\n\\n# Tool\\n\\n'
+    ...           'See [the docs](https://x.org).\\n\\n## Use\\n\\n- **fast**')
+    >>> detect("<div><p>A fragment.</p></div>"), detect(readme)
+    ('html', 'markdown')
     """
     if name.lower().endswith(SUFFIXES):
         return "markdown"
-    if is_html(data, name):
-        return "html"
     head = _head(data[:4 * SNIFF_CHARS]) if isinstance(data, bytes) else data
+    if is_html(data, name):
+        if not name.lower().endswith(HTML_SUFFIXES) and looks_like_fragment(head) and looks_like_markdown(head):
+            return "markdown"
+        return "html"
     return "markdown" if looks_like_markdown(head) else "text"
 
 

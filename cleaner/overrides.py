@@ -20,7 +20,6 @@ HEURISTICS = {
     "heuristic.outside-article": "Lines outside the article region, the densest run of prose",
     "heuristic.line-model": "Lines the line model finds unlike article text",
     "meta.title": "The headline, lifted into the title field (and its copies in the body)",
-    "html.unconfirmed": "Lines at the edges of an HTML page's text that the second extractor does not confirm",
 }
 
 

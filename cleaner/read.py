@@ -53,7 +53,12 @@ _ESCAPED = regex.compile(r"[\udc80-\udcff]+")  # bytes that were not UTF-8, as s
 _NON_ASCII = regex.compile(r"[^\x00-\x7f\udc80-\udcff]+")
 _SURROGATES = regex.compile(r"[\ud800-\udfff]")
 _EMPTY = regex.compile(r"[\s\p{Cf}]*")  # whitespace and invisible format characters (zero-width spaces, BOMs)
-_HTML_START = regex.compile(r"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", regex.I | regex.S)
+_HTML_START = regex.compile(r"^\s*(?:<!--(?:(?!-->).)*-->\s*)*+<(!doctype\s+html|html|head|body)\b", regex.I | regex.S)
+# A fragment: it starts with a block element's tag and closes one (`<div><p>...</p>`).
+_FRAGMENT_START = regex.compile(r"^\s*(?:<!--(?:(?!-->).)*-->\s*)*+<(div|p|article|section|main|header|table|ul|ol|h[1-6]|"
+                                r"blockquote|figure|span|a|meta|link|title|style|script)\b[^<>]*>", regex.I | regex.S)
+_CLOSING_TAG = regex.compile(r"</(div|p|article|section|main|header|table|ul|ol|li|h[1-6]|blockquote|figure|span|a|"
+                             r"title|style|script)\s*>", regex.I)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 SNIFF_BYTES = 4096  # bytes looked at for an HTML start and a charset declaration
 STRAYS_PER_UTF8 = 4  # invalid bytes per valid multi-byte UTF-8 character above which text is legacy, not UTF-8
@@ -150,10 +155,28 @@ def _checked(text: str) -> str:
 
 
 def looks_like_html(text: str, name: str = "") -> bool:
-    """True for HTML: by file extension, or by content that starts like an HTML document."""
+    """True for HTML: by file extension, or by content that starts like an HTML document or like
+    a fragment of one (an element's tag first, and a closing tag among its first 4096 characters).
+
+    >>> looks_like_html("<div class=post><p>Text.</p></div>"), looks_like_html("<3 to all of you.</p>")
+    (True, False)
+    """
     if name.lower().endswith(HTML_SUFFIXES):
         return True
-    return bool(_HTML_START.match(text[:4096]))
+    head = text[:4096]
+    return bool(_HTML_START.match(head)) or looks_like_fragment(head)
+
+
+def looks_like_fragment(text: str) -> bool:
+    """True for the start of an HTML fragment (a scraper's copy of a page's main part) that does not
+    start like a whole document: an element's tag first, and a closing tag among its first 4096
+    characters.
+
+    >>> looks_like_fragment("<div><p>Text.</p></div>"), looks_like_fragment("<!doctype html><p>Text.</p>")
+    (True, False)
+    """
+    head = text[:4096]
+    return not _HTML_START.match(head) and bool(_FRAGMENT_START.match(head) and _CLOSING_TAG.search(head))
 
 
 def without_surrogates(text: str) -> str:

@@ -146,3 +146,16 @@ def test_markdown_with_a_long_run_of_open_brackets_is_read_in_linear_time():
     doc = build("A page with a [link](https://example.com) in it.\n\n" + "[" * 200_000 + "\n")
     assert time.monotonic() - start < GENEROUS
     assert doc.lines[0].text == "A page with a link in it." and doc.lines[-1].text == "[" * 200_000
+
+
+def test_a_page_opening_with_many_comments_is_sniffed_in_linear_time():
+    """`read._HTML_START` let ``(<!--.*?-->\\s*)*`` split a run of comments in every way: 25
+    comments before a non-HTML start took 17 s, 30 minutes. Run in a child so a regression fails
+    by its timeout instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    code = ("from cleaner.formats import detect; from cleaner.read import looks_like_html;"
+            "t = '<!--a-->' * 500 + 'plain words'; assert not looks_like_html(t); assert detect(t.encode()) == 'text';"
+            "assert looks_like_html('<!--a-->' * 500 + '<html>') and looks_like_html('<!-- a --> <div><p>x</p></div>')")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=GENEROUS)

@@ -15,6 +15,7 @@ def test_wheel_ships_the_rule_sets(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in sorted((ROOT / "rules").glob("*.toml")):
         assert f"cleaner/rules/{f.name}" in names
+    assert "cleaner/html_chooser.json" in names  # the HTML path's chooser model
 
 
 def test_installed_package_finds_its_rules():

@@ -91,6 +91,11 @@ def test_looks_like_html():
     assert looks_like_html("<!-- c -->\n<html>")
     assert looks_like_html("anything", "page.HTM")
     assert not looks_like_html("Use the <b> tag for bold.")
+    # fragments: an element first and a closing tag, as scrapers hand out a page's main part
+    assert looks_like_html('<div class="post"><p>The ferry runs every hour.</p></div>')
+    assert looks_like_html("\n<p>The ferry runs every hour.<p>And on Sundays.</p>")
+    assert not looks_like_html("<p> marks a paragraph in HTML, and </b> ends bold.".replace("</b>", "a slash"))
+    assert not looks_like_html("<3 the ferry, see you at the pier</p>")
 
 
 # ---- HTML charset declarations: only what a browser honours --------------------------------------

@@ -205,10 +205,10 @@ def test_a_bug_on_one_document_fails_that_document_only(tmp_path, monkeypatch):
 
     real = batch.clean_input
 
-    def buggy(cleaner, item, data, input_format=None):
+    def buggy(cleaner, item, data, **options):
         if item.name.endswith("b.txt"):
             raise KeyError("boom")
-        return real(cleaner, item, data, input_format)
+        return real(cleaner, item, data, **options)
 
     monkeypatch.setattr(batch, "clean_input", buggy)
     src = tmp_path / "in"

@@ -245,3 +245,17 @@ def test_diff_says_on_how_many_pages_of_the_site_a_line_is(tmp_path):
     assert record["site_pages"] == 4
     assert [ln["text"] for ln in record["lines"] if ln.get("template_pages") == 4] == [MENU, NEWSLETTER, FOOTER]
     assert "pages of" not in run_cli("diff", src / "p2.txt").output
+
+
+def test_templates_fast_counts_the_lines_clean_fast_sees(tmp_path, monkeypatch):
+    """`cleaner clean --fast` extracts HTML otherwise than the default: `cleaner templates --fast`
+    counts with the same extraction (the cleaner it builds is a fast one)."""
+    from cleaner import cli_templates
+
+    seen = []
+    monkeypatch.setattr(cli_templates, "learn_batch", lambda cleaner, *a, **k: seen.append(cleaner.fast) or Templates())
+    write_warc(tmp_path / "crawl.warc", pages=2, others=False)
+    for args, fast in (((), False), (("--fast",), True)):
+        res = run_cli("templates", tmp_path / "crawl.warc", *args, "-o", tmp_path / "t.json")
+        assert res.exit_code == 0, res.output
+        assert seen.pop() is fast

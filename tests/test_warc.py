@@ -231,3 +231,19 @@ def test_sigterm_leaves_no_output_and_no_temporary_file(tmp_path):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM, proc.stderr.read()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["crawl.warc.gz"]
+
+
+def test_a_page_record_has_the_page_s_title_author_and_date(tmp_path):
+    """The HTML path reads a page's metadata only when the output shows it: a WARC record always does."""
+    from pathlib import Path
+
+    src = tmp_path / "crawl.warc"
+    body = (Path(__file__).parent / "html" / "byline.html").read_bytes()
+    with open(src, "wb") as f:
+        response(WARCWriter(f, gzip=False), "http://valley.example/apples", body)
+    res = run_cli("clean", src, "-o", tmp_path / "out.jsonl")
+    assert res.exit_code == 0, res.output
+    [record] = lines(tmp_path / "out.jsonl")
+    meta = record["cleaner"]
+    assert (meta["title"], meta["author"], meta["date"]) == (
+        "Orchard growers expect a record apple harvest", "Maria Lindqvist", "2024-09-14")
