@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import threading
 
-from . import features, metadata, model, normalize
+from . import evidence, features, metadata, normalize
 
 CACHE_CHARS = 16_000_000  # characters cleaned between two emptyings: a few tens of MB of cached lines
-CACHES = (features.line_features, model._shape, normalize.comparison_key, metadata.parse_date)
+CACHES = (features.line_features, evidence._shape, evidence._content_words, normalize.comparison_key, metadata.parse_date)
 _lock = threading.Lock()
 _chars = 0
 

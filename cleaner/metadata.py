@@ -88,14 +88,15 @@ def is_headline(line: Line, feats: Features) -> bool:
             and not is_story_text(line.text))
 
 
-def _best_headline(doc: Document, feats: list[Features], body_start: int) -> str | None:
+def _best_headline(doc: Document, feats: list[Features], body_start: int,
+                   usable: list[bool] | None = None) -> str | None:
     """The headline among the kept lines just before the body: a headline-like line that holds no
     date, byline or handle (those sit between headline and body), the fullest of the nearest ones."""
     best, best_score = None, float("-inf")
     seen = 0
     for i in range(min(body_start, len(doc.lines)) - 1, -1, -1):
         line = doc.lines[i]
-        if not line.kept:
+        if not (line.kept if usable is None else usable[i]):
             continue
         seen += 1
         if seen > TITLE_LOOKBACK:
@@ -123,19 +124,21 @@ def guess_date(doc: Document, body_start: int) -> None:
             return
 
 
-def find_title(doc: Document, feats: list[Features], body_start: int | None) -> None:
+def find_title(doc: Document, feats: list[Features], body_start: int | None,
+               usable: list[bool] | None = None) -> None:
     """Lift the headline into the `title` field, and its other copies in the body too (id `meta.title`).
 
     The title is the last headline-like line still kept among the lines before the article body
     starts (`body_start`, an index into `doc.lines`; nav words before the headline are short).
     Without an article body (None) there is no guess, so cleaning cleaned text changes nothing.
+    `usable` marks the lines that may be the headline (default: the kept ones).
     """
     if doc.metadata.get("title"):
         title = doc.metadata["title"]
     elif body_start is None:
         return
     else:
-        title = _best_headline(doc, feats, body_start)
+        title = _best_headline(doc, feats, body_start, usable)
         if title is None:
             return
         doc.metadata["title"] = title

@@ -1,157 +1,183 @@
-"""The line classifier: features of a line in its context, weighed by a small logistic model.
+"""The decision model: gradient-boosted trees over each line's evidence, in two passes.
 
-Rules and the structural heuristics run first; the model then decides the lines nobody has
-decided yet (``heuristic.line-model``), from generic features only (lengths, stopword density,
-punctuation, shape, where the line sits relative to the article region and the title, and the
-same for its neighbours): no words or site names, so it carries over to unseen sites and
-languages. The weights are data (`line_model.json`), fitted by `benchmarks/train_line_model.py`
-with cross-validation by document; a line is dropped only when the model is fairly sure.
+The first pass scores every open line from its own row of evidence (`cleaner.evidence`). The second
+pass reads the same row plus the first pass's scores of the neighbours (a window of lines around
+it, the page's mean), so that a line is judged with the lines around it: a run of junk is junk
+together, a short line between two paragraphs is a subheading. A line is dropped when its final
+score says *junk* with the margin the threshold asks: when unsure, keep.
+
+The trees are data (`line_model.json`), trained by ``benchmarks/train.py`` from ``../shared/eval``
+with LightGBM; here they are evaluated with numpy, all trees and all lines of a page at once, so
+LightGBM is not needed at run time. A dropped line is explained by the group of evidence that
+weighed most against it (each split's change in score credited to its feature's group, the Saabas
+attribution): ``model:outside-region``, ``model:nav-like``, ``model:after-tail``, ...
 """
 
 from __future__ import annotations
 
-import bisect
 import json
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import regex
+import numpy as np
 
-from .document import Document
-from .features import Features, is_story_text
-from .metadata import parse_date
+from .evidence import FEATURES, GROUPS, NAMES
 
 MODEL_FILE = Path(__file__).with_name("line_model.json")
-MODEL_ID = "heuristic.line-model"
-_UPPER_WORD = regex.compile(r"\b\p{Lu}")
-_WORD = regex.compile(r"\b\w")
-_DIGIT = regex.compile(r"\d")
-_QUOTE = regex.compile(r"[\"“”«»„]")
-
-NAMES = (
-    "bias", "log_words", "stop", "terminal", "prose", "linky", "list_item", "title_case", "digits",
-    "lower_start", "colon_end", "quote", "cjk",
-    "in_region", "before_region", "after_region", "region_dist", "region_pos",
-    "before_title", "after_tail", "doc_pos", "density3",
-    "prev_prose", "prev_log_words", "prev_terminal", "next_prose", "next_log_words", "next_terminal",
-    "prev2_prose", "next2_prose",
-    "prose_in_region", "prose_after_region", "short_in_region", "short_before_region",
-    "headlines_near", "decided_near", "prev_decided", "next_decided", "prev_headline",
-    "has_date", "numeric", "prev_list_item",
-)
+SEQ_OFFSETS = (-3, -2, -1, 1, 2, 3)
+SEQ_WINDOWS = (5, 15)
+SEQ_NAMES = tuple(f"p{o:+d}" for o in SEQ_OFFSETS) + tuple(f"p_w{w}" for w in SEQ_WINDOWS) + ("p_self", "p_page")
+# how each group of evidence is named when it weighed most against a dropped line
+REASONS = {"shape": "nav-like", "links": "link-text", "rule": "rule", "caption": "caption", "tail": "after-tail",
+           "region": "outside-region", "duplicate": "duplicate", "title": "around-title", "position": "position",
+           "context": "context", "page": "page-kind", "sequence": "context", "template": "template.site",
+           "topic": "off-topic"}
 
 
-@lru_cache(maxsize=1 << 16)
-def _shape(text: str) -> tuple[float, float, float, float, float]:
-    """Title-case share, digit share, lower-case start, ends with a colon, has quotes."""
-    words = len(_WORD.findall(text)) or 1
-    title = len(_UPPER_WORD.findall(text)) / words
-    digits = len(_DIGIT.findall(text)) / max(1, len(text))
-    return (title, digits, float(text[:1].islower()), float(text.rstrip().endswith(":")),
-            float(bool(_QUOTE.search(text))))
+@dataclass(frozen=True)
+class Forest:
+    """Trees flattened into arrays over all their nodes; a leaf has feature -1 and points at itself."""
 
+    feature: np.ndarray  # int32: the column a node splits on (-1 at a leaf)
+    threshold: np.ndarray  # float32: go left when x <= threshold
+    nan_left: np.ndarray  # bool: where a missing value (NaN) goes
+    left: np.ndarray  # int32 child indices
+    right: np.ndarray
+    value: np.ndarray  # float64: leaf value, or the internal value of a split node
+    roots: np.ndarray  # int32: the root node of each tree
+    _sums: list = field(default_factory=lambda: [None, None], repr=False, compare=False)  # path_sums' cache
 
-def vectors(doc: Document, feats: list[Features], span: tuple[int, int] | None,
-            tails: Iterable[int]) -> list[list[float] | None]:
-    """One feature vector per line still undecided (None for lines a stage already decided).
+    @classmethod
+    def from_dump(cls, trees: list[dict]) -> Forest:
+        """From LightGBM's ``dump_model()["tree_info"]``."""
+        feature, threshold, nan_left, left, right, value, roots = [], [], [], [], [], [], []
 
-    Without an article region (a page with no prose: a table, a list of results) the features have
-    no frame of reference, so the model abstains and every line gets None: when unsure, keep.
-    """
-    n = len(doc.lines)
-    if span is None:
-        return [None] * n
-    open_idx = [i for i, ln in enumerate(doc.lines) if ln.kept]
-    start, end = span
-    region_open_start, region_open_end = bisect.bisect_left(open_idx, start), bisect.bisect_left(open_idx, end)
-    title_idx = next((i for i, ln in enumerate(doc.lines)
-                      if ln.decision and ln.decision.field == "title"), -1)
-    first_tail = min(tails, default=n)
-    prose_words = [f.words if f.prose else 0 for f in feats]
-    total_prose = sum(prose_words[i] for i in open_idx) or 1
-    words = [f.words for f in feats]
-    headline = [not f.prose and not f.terminal and 3 <= f.words <= 20 and _shape(ln.text)[0] >= 0.6
-                for ln, f in zip(doc.lines, feats)]
-    decided = [not ln.kept for ln in doc.lines]
-    out: list[list[float] | None] = [None] * n
-    cum = 0.0
-    for k, i in enumerate(open_idx):
-        f = feats[i]
-        text = doc.lines[i].text
+        def add(node: dict) -> int:
+            k = len(feature)
+            feature.append(-1), threshold.append(0.0), nan_left.append(False)
+            left.append(k), right.append(k)
+            if "leaf_value" in node:
+                value.append(node["leaf_value"])
+                return k
+            value.append(node.get("internal_value", 0.0))
+            if node.get("decision_type", "<=") != "<=":
+                raise ValueError("only numerical splits (<=) are supported")
+            feature[k], threshold[k] = node["split_feature"], node["threshold"]
+            # LightGBM: NaN goes the default way when missing values were seen in training ("NaN"),
+            # otherwise it is read as 0.0 ("None")
+            nan_left[k] = bool(node["default_left"]) if node["missing_type"] == "NaN" else 0.0 <= node["threshold"]
+            left[k] = add(node["left_child"])
+            right[k] = add(node["right_child"])
+            return k
 
-        def ctx(offset: int) -> Features | None:
-            j = k + offset
-            return feats[open_idx[j]] if 0 <= j < len(open_idx) else None
+        for tree in trees:
+            roots.append(add(tree["tree_structure"]))
+        return cls(np.array(feature, np.int32), np.array(threshold, np.float64), np.array(nan_left, bool),
+                   np.array(left, np.int32), np.array(right, np.int32), np.array(value, np.float64),
+                   np.array(roots, np.int32))
 
-        prev, nxt, prev2, nxt2 = ctx(-1), ctx(1), ctx(-2), ctx(2)
-        window = [open_idx[j] for j in range(max(0, k - 3), min(len(open_idx), k + 4))]
-        density = sum(prose_words[j] for j in window) / max(1, sum(words[j] for j in window))
-        in_region = float(start <= i < end)
-        before, after = float(i < start), float(i >= end)
-        # distance to the region in undecided lines (0 inside it)
-        dist = float(region_open_start - k if before else k - region_open_end + 1 if after else 0)
-        region_pos = (i - start) / max(1, end - start) if in_region else 0.0
-        short = float(f.words < 4)
-        title, digits, lower, colon, quote = _shape(text)
-        out[i] = [
-            1.0, math.log1p(f.words), f.stop, float(f.terminal), float(f.prose), float(f.linky),
-            float(f.list_item), title, digits, lower, colon, quote, float(f.cjk),
-            in_region, before, after, math.log1p(dist), region_pos,
-            float(i < title_idx), float(i > first_tail), cum / total_prose, density,
-            float(bool(prev and prev.prose)), math.log1p(prev.words) if prev else 0.0, float(bool(prev and prev.terminal)),
-            float(bool(nxt and nxt.prose)), math.log1p(nxt.words) if nxt else 0.0, float(bool(nxt and nxt.terminal)),
-            float(bool(prev2 and prev2.prose)), float(bool(nxt2 and nxt2.prose)),
-            float(f.prose) * in_region, float(f.prose) * after, short * in_region, short * before,
-            sum(headline[j] for j in window) / len(window),
-            sum(decided[max(0, i - 3):i + 4]) / len(decided[max(0, i - 3):i + 4]),
-            float(i > 0 and decided[i - 1]), float(i + 1 < n and decided[i + 1]),
-            float(k > 0 and headline[open_idx[k - 1]]),
-            float(parse_date(text) is not None), f.numeric, float(bool(prev and prev.list_item)),
-        ]
-        cum += prose_words[i]
-    return out
+    def leaves(self, x: np.ndarray) -> np.ndarray:
+        """The leaf each row of `x` reaches in each tree: (rows, trees) node indices. All (row, tree)
+        pairs step down together; a pair leaves the walk at its leaf."""
+        n, n_trees = x.shape[0], len(self.roots)
+        node = np.tile(self.roots, n)
+        row_start = np.repeat(np.arange(n) * x.shape[1], n_trees)
+        flat = np.ascontiguousarray(x).ravel()
+        active = np.arange(n * n_trees)
+        while active.size:
+            at = node[active]
+            f = self.feature[at]
+            split = f >= 0
+            active, at, f = active[split], at[split], f[split]
+            v = flat[row_start[active] + f]
+            go_left = np.where(np.isnan(v), self.nan_left[at], v <= self.threshold[at])
+            node[active] = np.where(go_left, self.left[at], self.right[at])
+        return node.reshape(n, n_trees)
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """Raw scores (log-odds) of the rows of `x`."""
+        if len(x) == 0:
+            return np.zeros(0)
+        return self.value[self.leaves(x)].sum(axis=1)
+
+    def contributions(self, x: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+        """(rows, n_groups): each split's change in value credited to the group of its feature
+        (Saabas), read from a table of every node's path sums."""
+        if len(x) == 0:
+            return np.zeros((0, n_groups))
+        return self.path_sums(groups, n_groups)[self.leaves(x)].sum(axis=1)
+
+    def path_sums(self, groups: np.ndarray, n_groups: int) -> np.ndarray:
+        """(nodes, n_groups): for each node, the changes in value along the path from its root,
+        credited to the group of the feature each step split on."""
+        key = (groups.tobytes(), n_groups)
+        if self._sums[0] != key:
+            sums = np.zeros((len(self.feature), n_groups))
+            for k in range(len(self.feature)):  # parents come before their children
+                f = self.feature[k]
+                if f >= 0:
+                    for child in (self.left[k], self.right[k]):
+                        sums[child] = sums[k]
+                        sums[child, groups[f]] += self.value[child] - self.value[k]
+            self._sums[:] = [key, sums]
+        return self._sums[1]
 
 
 @dataclass(frozen=True)
 class LineModel:
-    """Logistic weights over standardised features ((x - mean) / scale), and the drop threshold."""
+    """The two passes and the threshold on the final probability below which a line is dropped."""
 
-    weights: tuple[float, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
+    first: Forest
+    second: Forest
     threshold: float
-    _raw: tuple[float, ...] = field(init=False, repr=False, compare=False)
-    _offset: float = field(init=False, repr=False, compare=False)
+    names: tuple[str, ...]
 
-    def __post_init__(self) -> None:
-        # the standardisation folded into the weights once: z = offset + sum(raw_weight * x)
-        raw = tuple(w / s for w, s in zip(self.weights, self.scale))
-        object.__setattr__(self, "_raw", raw)
-        object.__setattr__(self, "_offset", -sum(r * m for r, m in zip(raw, self.mean)))
+    def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """First-pass and final probabilities of the rows of one page (in page order)."""
+        p1 = _sigmoid(self.first.score(x))
+        p2 = _sigmoid(self.second.score(np.hstack([x, sequence_features(p1)])))
+        return p1, p2
 
-    def probability(self, vec: list[float]) -> float:
-        z = self._offset + sum(r * x for r, x in zip(self._raw, vec))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    def reasons(self, x: np.ndarray) -> list[str]:
+        """For each row, the name of the evidence group that weighed most against keeping it."""
+        groups = np.array([GROUPS.index(FEATURES[n]) for n in NAMES], np.int32)
+        contrib = self.first.contributions(x, groups, len(GROUPS))
+        return [REASONS.get(GROUPS[g], GROUPS[g]) for g in contrib.argmin(axis=1)]
+
+
+def sequence_features(p: np.ndarray) -> np.ndarray:
+    """The second pass's extra columns for a page's first-pass probabilities `p` (in line order):
+    the neighbours' at each offset (NaN past the page's ends), window means, its own, the page mean."""
+    n = len(p)
+    cols = []
+    for off in SEQ_OFFSETS:
+        shifted = np.full(n, np.nan)
+        if off < 0 and n + off > 0:
+            shifted[-off:] = p[:n + off]
+        elif off > 0 and n - off > 0:
+            shifted[:n - off] = p[off:]
+        cols.append(shifted)
+    c = np.concatenate([[0.0], np.cumsum(p)])
+    idx = np.arange(n)
+    for w in SEQ_WINDOWS:
+        lo, hi = np.maximum(0, idx - w), np.minimum(n, idx + w + 1)
+        cols.append((c[hi] - c[lo]) / np.maximum(1, hi - lo))
+    cols.append(p)
+    cols.append(np.full(n, p.mean() if n else 0.0))
+    return np.stack(cols, axis=1) if n else np.zeros((0, len(SEQ_NAMES)))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
 @lru_cache(maxsize=1)
 def load(path: Path = MODEL_FILE) -> LineModel:
-    """The shipped model (weights over `NAMES`, standardisation, and the drop threshold)."""
+    """The shipped model; its feature names must be the code's (`evidence.NAMES`)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data["names"]) != NAMES:
-        raise ValueError(f"{path}: model features {data['names']} do not match the code's {NAMES}")
-    return LineModel(tuple(data["weights"]), tuple(data["mean"]), tuple(data["scale"]), float(data["threshold"]))
-
-
-def classify(doc: Document, feats: list[Features], span: tuple[int, int] | None, tails: Iterable[int],
-             model: LineModel | None = None) -> None:
-    """Drop the undecided lines the model judges to be boilerplate, except the paragraphs that
-    belong to the story whatever surrounds them (`is_story_text`: a lede opening with a place line,
-    an editor's note; captions or links around them can make them look like junk)."""
-    model = model or load()
-    for line, vec in zip(doc.lines, vectors(doc, feats, span, tails)):
-        if vec is not None and model.probability(vec) < model.threshold and not is_story_text(line.text):
-            line.drop(MODEL_ID)
+        missing = sorted(set(data["names"]) ^ set(NAMES))
+        raise ValueError(f"{path}: the model's features differ from the code's: {missing[:10]}")
+    return LineModel(Forest.from_dump(data["first"]), Forest.from_dump(data["second"]),
+                     float(data["threshold"]), NAMES)

@@ -17,14 +17,16 @@ HEURISTICS = {
     "heuristic.caption-before-credit": "The caption line just above a photo credit",
     "heuristic.meta-list": "Short items of a list whose other items are metadata",
     "heuristic.duplicate": "The second copy of a line printed twice",
-    "heuristic.outside-article": "Lines outside the article region, the densest run of prose",
-    "heuristic.line-model": "Lines the line model finds unlike article text",
+    "model": "Lines the decision model judged junk (model:<the evidence that weighed most>)",
     "meta.title": "The headline, lifted into the title field (and its copies in the body)",
 }
 
 
 def _names(rule_id: str) -> set[str]:
-    """`rule_id` and each of its dotted prefixes (its group, ...)."""
+    """`rule_id` and each of its dotted prefixes (its group, ...); a model decision
+    (``model:<reason>``) is in the group ``model``."""
+    if ":" in rule_id:
+        return {rule_id, rule_id.split(":", 1)[0]}
     parts = rule_id.split(".")
     return {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
 
@@ -48,5 +50,6 @@ def apply(doc: Document, rules: RuleSet, disabled: Iterable[str]) -> None:
     """Keep the lines of `doc` that a switched-off heuristic removed or that a keep rule matches."""
     off = {h for h in HEURISTICS if is_disabled(h, disabled)}
     for line in doc.lines:
-        if line.decision is not None and (line.decision.by in off or (rules.keeps and rules.keep(line.text))):
+        if line.decision is not None and (line.decision.by.split(":", 1)[0] in off
+                                          or (rules.keeps and rules.keep(line.text))):
             line.decision = None

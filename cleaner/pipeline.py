@@ -1,23 +1,28 @@
 """The pipeline: plain functions over a `Document`, run in order. No stage does any I/O.
 
     text ─► lines (newlines unified, language guessed, wraps repaired, lines normalized)
-         ─► rules ─► heuristics ─► title ─► line model ─► settle ─► metadata ─► (render, in render.py)
+         ─► evidence (rules, structure, title) ─► decision model ─► settle ─► metadata ─► (render)
 
-`prepare` runs the stages up to the title, `clean_document` all of them; the HTML front door uses
-the ``"html"`` profile, which leaves out the article region, the line model and settling.
+Profile ``"text"`` (scraped text, Markdown) gathers every stage's evidence per line and lets the
+decision model (`cleaner.model`) decide each line; only certain rules, metadata fields and the
+title decide on their own. Profile ``"html"`` is for text an extractor already cut out of a page:
+rules and the line heuristics decide directly (tails, duplicates, captions), no region, no model.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
+import os
 
 from . import heuristics, metadata, model
 from .document import Decision, Document, Line
-from .features import Features, features
+from .evidence import Evidence, gather
+from .features import Features, features, is_story_text, line_features
 from .language import detect, iso
 from .normalize import split_physical_lines
-from .rules import RuleSet
+from .rules import Rule, RuleSet
 from .wraps import repair
+
+MODEL_PREFIX = "model:"
+NO_PROSE = "model.no-prose"
 
 
 def build(text: str, source: str = "<text>") -> Document:
@@ -27,9 +32,83 @@ def build(text: str, source: str = "<text>") -> Document:
     return Document(source=source, lines=repair(unified, iso(language)), original=unified, language=language)
 
 
-def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[dict[int, str], set[int]]:
-    """Mark every line a rule matches; return the tail and end headings (line index -> rule id,
-    for `cut_tails` and the line model) and, among them, the end headings."""
+def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Document:
+    """Decide every line of `doc` (in place) and fill its metadata; return it.
+
+    Profile ``"text"`` cleans the kept lines again until nothing changes (`settle`), so cleaning a
+    cleaned text gives it back unchanged."""
+    if profile == "html":
+        _html_pass(doc, rules)
+    else:
+        decide(doc, rules)
+    metadata.collect_fields(doc)
+    return doc
+
+
+def decide(doc: Document, rules: RuleSet, hits: list[Rule | None] | None = None) -> list[Rule | None]:
+    """Gather the evidence and let the model drop what it judges junk; return each line's rule."""
+    ev = gather(doc, rules, hits)
+    if not ev.has_region:
+        if ev.open and not any(w.startswith(NO_PROSE) for w in doc.warnings):
+            doc.warnings.append(f"{NO_PROSE}: no line reads like prose (a table, a list, a calendar); "
+                                "the model kept every line")
+        return ev.hits
+    _apply_model(doc, ev)
+    if not os.environ.get("NODUP"):
+        heuristics.duplicates(doc)
+    _captions(doc, ev)
+    _safety_net(doc, ev)
+    return ev.hits
+
+
+def _captions(doc: Document, ev: Evidence) -> None:
+    """A photo credit that went takes its caption, the line just above it, along: nine times in
+    ten that line is the picture's caption (`heuristics.caption_before_credit` says when it is not)."""
+    feats = None
+    for i, (line, rule) in enumerate(zip(doc.lines, ev.hits)):
+        if rule is not None and rule.kind == "credit" and not line.kept:
+            feats = feats or features(doc.lines, doc.language)
+            heuristics.caption_before_credit(doc, feats, i)
+
+
+def _apply_model(doc: Document, ev: Evidence) -> None:
+    m = model.load()
+    _, prob = m.probabilities(ev.matrix)
+    drop = [k for k, p in enumerate(prob) if p < m.threshold and not is_story_text(doc.lines[ev.open[k]].text)]
+    if not drop:
+        return
+    reasons = m.reasons(ev.matrix[drop])
+    for k, reason in zip(drop, reasons):
+        rule_id = ev.rule_ids[k]
+        doc.lines[ev.open[k]].drop(MODEL_PREFIX + (rule_id if reason == "rule" and rule_id else reason))
+
+
+def _safety_net(doc: Document, ev: Evidence) -> None:
+    """Undo the model's removals when they leave almost nothing of the open lines."""
+    lines = [doc.lines[i] for i in ev.open]
+    words = [line_features(ln.text, doc.language).words for ln in lines]  # counts CJK characters too
+    total = sum(words)
+    kept = sum(w for ln, w in zip(lines, words) if ln.kept)
+    if total and (kept == 0 or kept < heuristics.SAFETY_MIN_SHARE * total and kept < heuristics.SAFETY_MIN_WORDS):
+        for line in lines:
+            line.decision = None
+        doc.warnings.append("heuristic.safety-net: the model would have removed nearly everything; "
+                            "its removals were undone")
+
+
+def _html_pass(doc: Document, rules: RuleSet) -> None:
+    """Rules and the line heuristics decide directly on text an extractor cut out of a page."""
+    feats = features(doc.lines, doc.language)
+    tails, ends = _apply_rules(doc, rules, feats)
+    heuristics.meta_list(doc, feats)
+    heuristics.cut_tails(doc, feats, tails, ends)
+    heuristics.duplicates(doc)
+    metadata.find_title(doc, feats, 0)  # the page's metadata gave the title: only its copies in the body go
+    heuristics.safety_net(doc, feats)
+
+
+def _apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[dict[int, str], set[int]]:
+    """Every rule decides; return the tail and end headings (line index -> rule id) and the end headings."""
     tails: dict[int, str] = {}
     ends: set[int] = set()
     for i, line in enumerate(doc.lines):
@@ -49,83 +128,3 @@ def apply_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> tuple[d
                 ends.add(i)
     return tails, ends
 
-
-_NO_RULES = RuleSet([])
-
-
-@dataclass
-class Prepared:
-    """What the stages before the line model found: line features, the article region, tail headings."""
-
-    feats: list[Features]
-    span: tuple[int, int] | None
-    tails: dict[int, str]
-
-
-def prepare(doc: Document, rules: RuleSet, profile: str = "text") -> Prepared:
-    """Rules, the structural heuristics and the title: everything the line model reads."""
-    feats = features(doc.lines, doc.language)
-    tails, ends = apply_rules(doc, rules, feats)
-    heuristics.meta_list(doc, feats)
-    heuristics.cut_tails(doc, feats, tails, ends)
-    heuristics.duplicates(doc)
-    if profile == "text":
-        core = heuristics.article_region(doc, feats)
-        metadata.find_title(doc, feats, core[0] if core else None)
-        if core:
-            metadata.guess_date(doc, core[0])
-    else:  # the page's metadata gave the title: only its copies in the body go
-        core = None
-        metadata.find_title(doc, feats, 0)
-    span = heuristics.extend_region(doc, feats, core) if core else None
-    if span is not None:
-        heuristics.drop_outside(doc, span)
-    return Prepared(feats, span, tails)
-
-
-def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Document:
-    """Run rules, heuristics, the line model and metadata over `doc` (in place) and return it.
-
-    Profile ``"html"`` is for text an extractor already cut out of a page: rules and the line
-    heuristics run, but not the article region nor the line model, and the title comes only from
-    the page's metadata. Profile ``"text"`` cleans the kept lines again until nothing changes
-    (`settle`), so cleaning a cleaned text gives it back unchanged."""
-    _one_pass(doc, rules, profile)
-    if profile == "text":
-        settle(doc)
-    metadata.collect_fields(doc)
-    return doc
-
-
-def _one_pass(doc: Document, rules: RuleSet, profile: str) -> None:
-    prep = prepare(doc, rules, profile)
-    if profile == "text":
-        model.classify(doc, prep.feats, prep.span, prep.tails)
-    heuristics.safety_net(doc, prep.feats)
-
-
-def settle(doc: Document) -> None:
-    """Clean the kept lines as a document of their own, and carry what that removes or lifts back
-    to the original lines, until a round decides nothing (the context of a line changes once
-    junk around it is gone, so one pass is not always a fixed point). Every round that goes on
-    decides at least one kept line, so there are at most as many rounds as lines."""
-    for _ in range(len(doc.lines)):
-        kept = doc.kept()
-        if len(kept) < 2:
-            return
-        # The kept lines as `build` would read the cleaned text (one paragraph each, language
-        # guessed afresh). Rules only read a line's own text, so none of them can fire again.
-        text = "\n\n".join(ln.text for ln in kept)
-        again = Document(doc.source, [Line(ln.text, 2 * i, 2 * i + 1) for i, ln in enumerate(kept)],
-                         original=text, language=detect(text))
-        _one_pass(again, _NO_RULES, "text")
-        decided = [(ln, new) for ln, new in zip(kept, again.lines) if new.decision is not None]
-        if not decided or len(decided) == len(kept):
-            return
-        for line, new in decided:
-            d = new.decision
-            if d.action == "field" and d.field in doc.metadata:  # a second title: removed, not lifted
-                d = Decision("drop", d.by)
-            line.decision = d
-        for name, value in again.metadata.items():
-            doc.metadata.setdefault(name, value)

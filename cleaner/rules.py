@@ -10,7 +10,8 @@ A rule file holds ``[[rule]]`` tables::
     match = ["SUBSCRIBE NOW"]       # examples the rule must match (at least one)
     no_match = ["Subscribers get the print edition on Sunday."]
 
-Optional keys: ``field`` (for ``kind = "field"``: the metadata field; the pattern's named group
+Optional keys: ``certain`` (the rule decides on its own: true by default for user rules, false by
+default for the bundled ones, whose matches are evidence the decision model weighs), ``field`` (for ``kind = "field"``: the metadata field; the pattern's named group
 ``value`` is the value), ``max_words`` (the rule only applies to lines of at most that many
 words), ``case_sensitive`` (default false), ``contains`` (a list of strings: the rule is only tried
 on lines that contain one of them, case-insensitively; every ``match`` example must contain one.
@@ -61,7 +62,7 @@ else:  # pragma: no cover
 
 KINDS = ("drop", "credit", "tail", "end", "field", "keep")
 _KEYS = {"id", "kind", "description", "pattern", "match", "no_match", "field", "max_words", "case_sensitive",
-         "contains"}
+         "contains", "certain"}
 _ID = regex.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 # A search that takes longer than TIMEOUT plus TIMEOUT_PER_CHAR for each character of the line
 # is a broken rule (catastrophic backtracking), not a long line: healthy rules need about 1 µs
@@ -149,6 +150,7 @@ class Rule:
     case_sensitive: bool = False
     contains: tuple[str, ...] = ()
     timed: bool = True  # searched under a `timeout` (user rules)
+    certain: bool = True  # decides on its own; an uncertain rule's match is evidence for the model
 
     @cached_property
     def compiled(self) -> regex.Pattern:
@@ -232,6 +234,9 @@ def parse_rule(data: dict, source: str, check: bool = True) -> Rule:
     case_sensitive = data.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise RuleError(f"{where}: 'case_sensitive' must be true or false")
+    certain = data.get("certain", check)
+    if not isinstance(certain, bool):
+        raise RuleError(f"{where}: 'certain' must be true or false")
     contains = tuple(c.lower() for c in _check_str_list(where, "contains", data.get("contains", [])))
     if any(not c for c in contains):
         raise RuleError(f"{where}: 'contains' must not hold an empty string")
@@ -239,7 +244,7 @@ def parse_rule(data: dict, source: str, check: bool = True) -> Rule:
     if lacking is not None:
         raise RuleError(f"{where}: match example {lacking!r} contains none of the 'contains' strings")
     rule = Rule(rid, kind, data["description"].strip(), data["pattern"], match, no_match, source,
-                fld, max_words, case_sensitive, contains, timed=check)
+                fld, max_words, case_sensitive, contains, timed=check, certain=certain)
     if check:
         try:
             rule.compiled

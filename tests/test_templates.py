@@ -139,7 +139,7 @@ def test_a_file_that_is_not_templates_is_refused_naming_it(tmp_path):
     assert res.exit_code == 2 and "cleaner: --templates: " in res.output and not (tmp_path / "out").exists()
 
 
-def test_clean_puts_the_counts_on_the_lines_before_the_decisions():
+def test_clean_puts_the_counts_on_the_lines_and_the_model_reads_them():
     t = count("example.com", [[ln.text for ln in build(article(i)).lines] for i in range(5)])
     result = clean(article(7), site="example.com", templates=t)
     doc = result.document
@@ -147,7 +147,10 @@ def test_clean_puts_the_counts_on_the_lines_before_the_decisions():
     pages = {ln.text: ln.template_pages for ln in doc.lines}
     assert pages[MENU] == pages[FOOTER] == pages[NEWSLETTER] == 5
     assert pages["Bridge number 7 to be rebuilt"] == 0
-    assert result.text == clean(article(7)).text  # the decisions do not read them yet
+    # the footer seen on every page of the site goes as template; the page's own lines stay
+    assert {r["text"]: r["by"] for r in result.removed}[FOOTER] == "model:template.site"
+    assert FOOTER in clean(article(7)).text and FOOTER not in result.text
+    assert "Work on bridge 7 starts next spring" in result.text
     plain = clean(article(7)).document
     assert plain.site is None and plain.site_pages is None and {ln.template_pages for ln in plain.lines} == {None}
     assert Cleaner(templates=t).clean(article(7), site="example.com").document.site_pages == 5
@@ -181,7 +184,9 @@ def test_learn_templates_counts_the_batch_then_cleans_it(tmp_path, seen):
     res = run_cli("clean", src, "-o", tmp_path / "out", "--learn-templates", "--jobs", "1")
     assert res.exit_code == 0, res.output
     assert len(seen) == 6 and all(s[2] == 6 and s[3][FOOTER] == 6 for s in seen)
-    assert (tmp_path / "out" / "p0.txt").read_text() == clean(article(0)).text + "\n"
+    t = count(str(src), [[ln.text for ln in build(article(i)).lines] for i in range(6)])
+    expected = clean(article(0), site=str(src), templates=t).text
+    assert FOOTER not in expected and (tmp_path / "out" / "p0.txt").read_text() == expected + "\n"
 
 
 def test_an_output_folder_inside_the_batch_is_not_counted(tmp_path):

@@ -1,0 +1,416 @@
+"""Evidence: everything the stages know about each line, as one row of numbers for the decision model.
+
+The stages used to decide on their own (a rule drops, a heuristic cuts a tail, the region drops what
+lies outside it). Here they only *report*: which rule matched a line and of what kind, whether the
+line sits inside the densest run of prose or how far from it, after a tail heading with little prose
+following, whether it is printed twice, sits above a photo credit, among metadata items, before the
+title; and with that the line's own shape, the same for its neighbours, windows around it and the
+page as a whole. `cleaner.model` turns a row into the decision.
+
+Some evidence still decides by itself, because it is certain: a rule marked ``certain`` (and every
+user rule), the lifting of metadata fields (bylines, datelines) and of the title. Those lines are
+decided here and get no row.
+
+Every feature belongs to a *group* (`GROUPS`); a line the model drops is explained by the group whose
+features weighed most against it (``model:outside-region``, ``model:nav-like``, ...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+
+import numpy as np
+import regex
+
+from .document import Document, Line
+from .features import Features, features, is_story_text
+from .heuristics import CAPTION_MAX_WORDS, END_MIN_PROSE_BEFORE, REGION_COST_OTHER, REGION_EXTEND, \
+    TAIL_MAX_PROSE_AFTER, region_score
+from .language import CJK_CLASS, WORD, is_cjk, stoplist
+from .metadata import find_title, guess_date, is_headline, parse_date
+from .normalize import comparison_key
+from .rules import Rule, RuleSet
+
+_UPPER_WORD = regex.compile(r"\b\p{Lu}")
+_UPPER = regex.compile(r"\p{Lu}")
+_LETTER = regex.compile(r"\p{L}")
+_WORD_START = regex.compile(r"\b\w")
+_DIGIT = regex.compile(r"\d")
+_QUOTE = regex.compile(r"[\"“”«»„]")
+_PUNCT = regex.compile(r"[^\w\s]")
+_SEPARATOR = regex.compile(r"\s[|•·/»›>–-]\s")
+_URL = regex.compile(r"https?://|www\.")
+_ELLIPSIS = regex.compile(r"(\.\.\.|…)\s*$")
+_COPYRIGHT = regex.compile(r"©|\(c\)\s*\d{4}", regex.I)
+# a word ending where the next begins with a capital, no space between: teasers glued to their
+# summary ("Student-AthleteA 24-year-old woman ...") or menu items run together ("NewsSportWeather")
+_GLUED = regex.compile(r"\p{Ll}[.!?”’\"')]?\p{Lu}(?=\p{Ll}|\s|$)")
+_SENTENCE_END = regex.compile(r"[.!?。！？][\"”’»)]*\s+\p{Lu}|[。！？]")
+
+RULE_GROUPS = ("nav", "caption", "meta", "tail", "end")
+KINDS = ("heading", "item", "quote", "table", "image", "code")
+WINDOWS = (3, 10)
+MIN_SITE_PAGES = 3  # template counts over fewer pages of a site say nothing
+
+
+def _names() -> dict[str, str]:
+    """Feature name -> group, in column order."""
+    out: dict[str, str] = {}
+    shape = ["log_words", "log_chars", "stop", "terminal", "prose", "headline", "linky", "list_item", "cjk",
+             "numeric", "bullets", "turn", "story", "has_date", "title_case", "upper", "digits", "punct",
+             "word_len", "lower_start", "colon_end", "question_end", "ellipsis_end", "quote", "separators",
+             "url", "copyright", "glued", "sentences", "letters", "blank_before", "repeat_first_word"]
+    out.update({n: "shape" for n in shape})
+    out.update({"link_share": "links", "links_known": "links", "level": "links"})
+    out.update({"template_share": "template", "site_pages": "template"})
+    out.update({f"kind_{k}": "links" for k in KINDS})
+    out.update({f"rule_{g}": "rule" for g in RULE_GROUPS})
+    out.update({"rule_credit": "caption", "above_credit": "caption", "caption_near": "caption",
+                "rule_field": "rule", "rule_tail_heading": "tail", "rule_end_heading": "tail",
+                "meta_item": "rule"})
+    out.update({n: "region" for n in ("in_region", "before_region", "after_region", "region_dist",
+                                       "region_pos", "region_share")})
+    out.update({n: "tail" for n in ("after_tail_cut", "after_tail", "after_end", "tail_dist")})
+    out.update({n: "duplicate" for n in ("copies", "later_copy", "copies_3")})
+    out.update({n: "title" for n in ("before_title", "after_title", "title_dist")})
+    out.update({n: "position" for n in ("doc_pos", "prose_before", "prose_after")})
+    out.update({n: "topic" for n in ("core_overlap", "title_overlap", "w3_core_overlap")})
+    for side in ("prev", "next", "prev2", "next2"):
+        out.update({f"{side}_{n}": "context" for n in ("log_words", "prose", "terminal", "linky", "list_item",
+                                                        "rule", "headline", "decided")})
+    for w in WINDOWS:
+        out.update({f"w{w}_{n}": "context" for n in ("prose", "log_words", "linky", "list_item", "short",
+                                                     "rule", "headline", "links", "same_shape")})
+    out.update({"run_similar": "context"})
+    out.update({n: "page" for n in ("page_lines", "page_words", "page_prose_share", "page_prose_lines",
+                                     "page_short_share", "page_list_share", "page_linky_share",
+                                     "page_links", "page_cjk", "page_has_region", "page_tails",
+                                     "page_words_per_line")})
+    return out
+
+
+FEATURES: dict[str, str] = _names()
+NAMES: tuple[str, ...] = tuple(FEATURES)
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(FEATURES.values()))
+
+
+@dataclass
+class Evidence:
+    """The rows of the lines left for the model (`open` gives their indices in the document)."""
+
+    matrix: np.ndarray  # (len(open), len(NAMES)) float32; NaN where the input cannot say
+    open: list[int]
+    rule_ids: list[str | None]  # per open line: the id of the (uncertain) rule that matched it
+    has_region: bool
+    hits: list[Rule | None]  # per line of the document: the rule that matched it
+
+
+@lru_cache(maxsize=1 << 16)
+def _shape(text: str) -> tuple[float, ...]:
+    """Shape figures of one line's text that `Features` does not hold."""
+    chars = len(text) or 1
+    starts = len(_WORD_START.findall(text)) or 1
+    letters = len(_LETTER.findall(text)) or 1
+    words = text.split()
+    return (
+        len(_UPPER_WORD.findall(text)) / starts,
+        len(_UPPER.findall(text)) / letters,
+        len(_DIGIT.findall(text)) / chars,
+        len(_PUNCT.findall(text)) / chars,
+        sum(map(len, words)) / (len(words) or 1),
+        float(text[:1].islower()),
+        float(text.rstrip().endswith(":")),
+        float(text.rstrip().endswith(("?", "？"))),
+        float(bool(_ELLIPSIS.search(text))),
+        float(bool(_QUOTE.search(text))),
+        float(len(_SEPARATOR.findall(text))),
+        float(bool(_URL.search(text))),
+        float(bool(_COPYRIGHT.search(text))),
+        float(len(_GLUED.findall(text))),
+        float(len(_SENTENCE_END.findall(text))),
+        letters / chars,
+    )
+
+
+_CJK_RUN = regex.compile(CJK_CLASS + "+")
+
+
+CACHED_LINE = 300  # characters: longer lines are a page's own text, rarely seen again, and their word sets are big
+
+
+def content_words(text: str, language: str | None) -> frozenset[str]:
+    """The words of a line that say what it is about: lower-cased, no stopwords, three letters or
+    more; in Chinese and Japanese, pairs of characters. Short lines (menus, footers) are cached."""
+    return _content_words(text, language) if len(text) <= CACHED_LINE else _content_words.__wrapped__(text, language)
+
+
+@lru_cache(maxsize=1 << 16)
+def _content_words(text: str, language: str | None) -> frozenset[str]:
+    if is_cjk(language):
+        return frozenset(run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1))
+    stops = stoplist(language)
+    return frozenset(w for w in (t.lower() for t in WORD.findall(text)) if len(w) >= 3 and w not in stops
+                     and not w.isdigit())
+
+
+def _topic(words: list[frozenset[str]], inside: list[bool], title: frozenset[str]) -> tuple[list[float], list[float]]:
+    """Per line: the share of its content words found in the other lines of the article region
+    (a teaser of another story or a menu shares few with the article), and in the title."""
+    counts: Counter[str] = Counter()
+    for ws, ins in zip(words, inside):
+        if ins:
+            counts.update(ws)
+    core, in_title = [], []
+    for ws, ins in zip(words, inside):
+        if not ws:
+            core.append(math.nan), in_title.append(math.nan)
+            continue
+        own = 1 if ins else 0
+        core.append(sum(1 for w in ws if counts[w] - own > 0) / len(ws))
+        in_title.append(len(ws & title) / len(ws) if title else math.nan)
+    return core, in_title
+
+
+def _first_word(text: str) -> str:
+    head = text.split(maxsplit=1)
+    return head[0].lower() if head else ""
+
+
+def _shape_key(line: Line, f: Features) -> tuple:
+    """A coarse signature: lines of a list or a menu share it with their neighbours."""
+    return (min(f.words, 12) // 3, f.terminal, f.list_item, line.kind, f.linky)
+
+
+def decide_rules(doc: Document, rules: RuleSet, feats: list[Features]) -> list[Rule | None]:
+    """Match every line; certain rules decide (drop), field rules lift; return the rule of each line."""
+    hits: list[Rule | None] = []
+    for line in doc.lines:
+        hit = rules.match(line.text)
+        rule = hit[0] if hit else None
+        hits.append(rule)
+        if rule is None:
+            continue
+        if rule.kind == "field":
+            line.lift(rule.id, rule.field or "", rule.value(hit[1]))
+        elif rule.certain:
+            line.drop(rule.id)
+    return hits
+
+
+def _region(doc: Document, feats: list[Features], usable: list[bool]) -> tuple[int, int] | None:
+    """The densest run of prose among `usable` lines, widened over adjacent text-like lines."""
+    best, best_span = 0.0, None
+    run, run_start = 0.0, None
+    for i, f in enumerate(feats):
+        if not usable[i]:
+            continue
+        score = region_score(f)
+        if run_start is None or run + score < 0:
+            if score > 0:
+                run, run_start = score, i
+            else:
+                run, run_start = 0.0, None
+                continue
+        else:
+            run += score
+        if run > best:
+            best, best_span = run, (run_start, i + 1)
+    if best_span is None:
+        return None
+    start, end = best_span
+
+    def text_like(i: int) -> bool:
+        return usable[i] and region_score(feats[i]) > -REGION_COST_OTHER
+
+    while end < len(feats) and end - best_span[1] < REGION_EXTEND and text_like(end):
+        end += 1
+    while (start > 0 and best_span[0] - start < REGION_EXTEND and text_like(start - 1)
+           and not is_headline(doc.lines[start - 1], feats[start - 1])):
+        start -= 1
+    return start, end
+
+
+def _tail_flags(feats: list[Features], hits: list[Rule | None], usable: list[bool]) -> tuple[list[float], ...]:
+    """Per line: after a tail heading that little prose follows (a cut), after any tail heading,
+    after an end heading with article prose before it, distance in lines to the nearest tail before."""
+    n = len(feats)
+    prose = list(accumulate((f.words if f.prose and usable[i] else 0 for i, f in enumerate(feats)), initial=0))
+    total = prose[-1]
+    cut, after, end_after, dist = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
+    last = None
+    for i in range(n):
+        if last is not None:
+            after[i] = 1.0
+            dist[i] = math.log1p(i - last)
+        rule = hits[i]
+        if rule is None or rule.kind not in ("tail", "end"):
+            continue
+        before, following = prose[i], total - prose[i + 1]
+        if before and following <= TAIL_MAX_PROSE_AFTER * before:
+            for j in range(i + 1, n):
+                cut[j] = 1.0
+        if rule.kind == "end" and before >= END_MIN_PROSE_BEFORE:
+            for j in range(i + 1, n):
+                end_after[j] = 1.0
+        last = i
+    return cut, after, end_after, dist
+
+
+def _meta_items(doc: Document, feats: list[Features], hits: list[Rule | None]) -> list[float]:
+    """Short items of a list whose other items are mostly metadata (section, agency, date)."""
+    out = [0.0] * len(feats)
+    i = 0
+    while i < len(feats):
+        j = i
+        while j < len(feats) and feats[j].list_item:
+            j += 1
+        if j - i >= 3:
+            meta = sum(1 for k in range(i, j) if hits[k] is not None and hits[k].group == "meta")
+            if meta * 2 >= j - i:
+                for k in range(i, j):
+                    out[k] = float(feats[k].words <= 3)
+        i = max(j, i + 1)
+    return out
+
+
+def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = None) -> Evidence:
+    """Apply the certain decisions to `doc` (certain rules, fields, the title) and return the rows
+    of every line left open. `hits` (each line's rule) skips matching when the caller has them."""
+    feats = features(doc.lines, doc.language)
+    hits = decide_rules(doc, rules, feats) if hits is None else list(hits)
+    n = len(doc.lines)
+    # lines the structure reads as content candidates: no rule matched them
+    usable = [ln.kept and hits[i] is None for i, ln in enumerate(doc.lines)]
+    span = _region(doc, feats, usable)
+    find_title(doc, feats, span[0] if span else None, usable)
+    if span:
+        guess_date(doc, span[0])
+    usable = [u and doc.lines[i].kept for i, u in enumerate(usable)]
+    title_idx = [i for i, ln in enumerate(doc.lines) if ln.decision and ln.decision.field == "title"]
+    first_title = title_idx[0] if title_idx else None
+
+    keys = [comparison_key(ln.text) for ln in doc.lines]
+    counts = Counter(k for k in keys if len(k) >= 20)
+    seen: set[str] = set()
+    later = [0.0] * n
+    for i, k in enumerate(keys):
+        if k in counts:
+            later[i] = float(k in seen)
+            seen.add(k)
+    cut, after_tail, after_end, tail_dist = _tail_flags(feats, hits, usable)
+    meta = _meta_items(doc, feats, hits)
+    credit = [float(h is not None and h.kind == "credit") for h in hits]
+
+    lines = doc.lines
+    words = [f.words for f in feats]
+    log_words = [math.log1p(w) for w in words]
+    prose = [float(f.prose) for f in feats]
+    headline = [float(is_headline(ln, f) and not f.prose) for ln, f in zip(lines, feats)]
+    decided = [float(not ln.kept) for ln in lines]
+    rule_hit = [float(h is not None) for h in hits]
+    short = [float(w < 4) for w in words]
+    links = [ln.link_share if ln.link_share is not None else math.nan for ln in lines]
+    site_pages = doc.site_pages if doc.site_pages and doc.site_pages >= MIN_SITE_PAGES else None
+    template = [ln.template_pages / site_pages if site_pages and ln.template_pages is not None else math.nan
+                for ln in lines]
+    known = any(ln.link_share is not None for ln in lines)
+    keyed = [_shape_key(ln, f) for ln, f in zip(lines, feats)]
+    first_words = Counter(_first_word(ln.text) for ln in lines)
+    prose_words = [w if p else 0 for w, p in zip(words, prose)]
+    cum = list(accumulate(prose_words, initial=0))
+    total_words, total_prose = sum(words) or 1, cum[-1] or 1
+    # runs of lines of the same signature (a list, a menu)
+    run = [1] * n
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and keyed[j + 1] == keyed[i]:
+            j += 1
+        for k in range(i, j + 1):
+            run[k] = j - i + 1
+        i = j + 1
+
+    def windowed(values: list[float], w: int) -> list[float]:
+        c = list(accumulate(values, initial=0.0))
+        return [(c[min(n, i + w + 1)] - c[max(0, i - w)]) / (min(n, i + w + 1) - max(0, i - w)) for i in range(n)]
+
+    link_vals = [v if v == v else 0.0 for v in links]
+    win = {}
+    for w in WINDOWS:
+        same = [0.0] * n
+        for i in range(n):
+            lo, hi = max(0, i - w), min(n, i + w + 1)
+            same[i] = sum(keyed[j] == keyed[i] for j in range(lo, hi)) / (hi - lo)
+        win[w] = [windowed(v, w) for v in (prose, log_words, [float(f.linky) for f in feats],
+                                            [float(f.list_item) for f in feats], short, rule_hit, headline,
+                                            link_vals)] + [same]
+    page = [
+        math.log1p(n), math.log1p(total_words), sum(prose_words) / total_words, math.log1p(sum(prose)),
+        sum(short) / (n or 1), sum(f.list_item for f in feats) / (n or 1), sum(f.linky for f in feats) / (n or 1),
+        (sum(link_vals) / (n or 1)) if known else math.nan, float(any(f.cjk for f in feats)), float(span is not None),
+        float(sum(1 for h in hits if h is not None and h.kind in ("tail", "end"))), total_words / (n or 1),
+    ]
+    start, end = span if span else (0, 0)
+    region_words = sum(words[start:end])
+    topic_words = [content_words(ln.text, doc.language) for ln in lines]
+    inside = [(start <= i < end) if span else usable[i] for i in range(n)]
+    title_text = doc.metadata.get("title")
+    core, in_title = _topic(topic_words, inside, content_words(title_text, doc.language) if title_text else frozenset())
+    core_known = [0.0 if v != v else v for v in core]
+    core_w3 = windowed(core_known, 3)
+
+    open_idx = [i for i, ln in enumerate(lines) if ln.kept]
+    rows: list[list[float]] = []
+    ids: list[str | None] = []
+    for i in open_idx:
+        ln, f, rule = lines[i], feats[i], hits[i]
+        shape = _shape(ln.text)
+        group = rule.group if rule is not None else None
+        ctx: list[float] = []
+        for off in (-1, 1, -2, 2):
+            j = i + off
+            if 0 <= j < n:
+                ctx += [log_words[j], prose[j], float(feats[j].terminal), float(feats[j].linky),
+                        float(feats[j].list_item), rule_hit[j], headline[j], decided[j]]
+            else:
+                ctx += [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+        window = [v[i] for w in WINDOWS for v in win[w]]
+        if span:
+            inside, before, after = float(start <= i < end), float(i < start), float(i >= end)
+            dist = math.log1p(start - i if before else i - end + 1 if after else 0)
+            pos = (i - start) / max(1, end - start) if inside else 0.0
+        else:
+            inside = before = after = dist = pos = 0.0
+        row = [
+            log_words[i], math.log1p(len(ln.text)), f.stop, float(f.terminal), prose[i], headline[i],
+            float(f.linky), float(f.list_item), float(f.cjk), f.numeric, float(f.bullets), float(f.turn),
+            float(is_story_text(ln.text)), float(parse_date(ln.text) is not None), *shape[:2], *shape[2:5],
+            *shape[5:10], *shape[10:16], float(ln.blank_before), float(first_words[_first_word(ln.text)] > 2),
+            links[i], float(known), float(ln.level),
+            template[i], math.log(site_pages) if site_pages else math.nan,
+            *(float(ln.kind == k) for k in KINDS),
+            *(float(group == g) for g in RULE_GROUPS),
+            credit[i], float(i + 1 < n and credit[i + 1] == 1.0 and f.words <= CAPTION_MAX_WORDS),
+            float(any(credit[max(0, i - 2):i + 3])),
+            float(rule is not None and rule.kind == "field"), float(rule is not None and rule.kind == "tail"),
+            float(rule is not None and rule.kind == "end"), meta[i],
+            inside, before, after, dist, pos, region_words / total_words if span else 0.0,
+            cut[i], after_tail[i], after_end[i], tail_dist[i],
+            math.log1p(counts.get(keys[i], 1) - 1) if keys[i] in counts else 0.0, later[i],
+            float(counts.get(keys[i], 0) >= 3),
+            float(first_title is not None and i < first_title), float(first_title is not None and i > first_title),
+            math.log1p(abs(i - first_title)) if first_title is not None else 0.0,
+            i / (n or 1), cum[i] / total_prose, (cum[-1] - cum[i + 1]) / total_prose,
+            core[i], in_title[i], core_w3[i],
+            *ctx, *window, math.log1p(run[i]), *page,
+        ]
+        rows.append(row)
+        ids.append(rule.id if rule is not None else None)
+    matrix = np.array(rows, dtype=np.float32).reshape(len(rows), len(NAMES))
+    return Evidence(matrix, open_idx, ids, span is not None, hits)
+

@@ -1,0 +1,127 @@
+"""The decision model: the shipped trees, their evaluation, the evidence rows, and what it decides."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from cleaner import clean, evidence, model
+from cleaner.pipeline import NO_PROSE, build
+from cleaner.rules import RuleSet
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return json.loads(model.MODEL_FILE.read_text(encoding="utf-8"))
+
+
+def test_the_model_file_loads_and_names_exactly_the_features_the_code_computes(shipped):
+    m = model.load()
+    assert tuple(shipped["names"]) == evidence.NAMES
+    assert tuple(shipped["second_names"]) == evidence.NAMES + model.SEQ_NAMES
+    assert 0 < m.threshold < 1
+    # every split reads a column that exists
+    assert m.first.feature.max() < len(evidence.NAMES)
+    assert m.second.feature.max() < len(evidence.NAMES) + len(model.SEQ_NAMES)
+    assert (m.first.feature >= 0).any() and (m.second.feature >= 0).any()
+
+
+def test_a_model_file_with_other_features_is_refused(tmp_path, shipped):
+    bad = dict(shipped, names=shipped["names"][:-1] + ["no_such_feature"])
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="no_such_feature"):
+        model.load.__wrapped__(path)
+
+
+def _walk(node: dict, row: list[float]) -> float:
+    """LightGBM's own reading of one tree, node by node (the reference the numpy forest must match)."""
+    while "leaf_value" not in node:
+        x = row[node["split_feature"]]
+        if math.isnan(x):
+            left = node["default_left"] if node["missing_type"] == "NaN" else 0.0 <= node["threshold"]
+        else:
+            left = x <= node["threshold"]
+        node = node["left_child"] if left else node["right_child"]
+    return node["leaf_value"]
+
+
+def test_the_vectorised_forest_scores_as_the_trees_read_one_by_one(shipped):
+    rng = np.random.default_rng(0)
+    doc = build(open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read())
+    x = evidence.gather(doc, RuleSet.load()).matrix.astype(np.float64)
+    x = np.vstack([x, x + rng.normal(0, 0.5, x.shape)])  # real rows and rows off the beaten path
+    x[::7, 3] = np.nan
+    forest = model.Forest.from_dump(shipped["first"])
+    expected = [sum(_walk(t["tree_structure"], list(row)) for t in shipped["first"]) for row in x]
+    assert np.allclose(forest.score(x), expected)
+
+
+def test_contributions_add_up_to_the_score(shipped):
+    """Saabas attribution: the root's value plus every split's change is the leaf value."""
+    doc = build(open("seeds/000_0e4cd9aef007af91.txt", encoding="utf-8").read())
+    x = evidence.gather(doc, RuleSet.load()).matrix.astype(np.float64)
+    forest = model.Forest.from_dump(shipped["first"])
+    groups = np.arange(len(evidence.NAMES)) % 5
+    contrib = forest.contributions(x, groups, 5)
+    assert np.allclose(contrib.sum(axis=1) + forest.value[forest.roots].sum(), forest.score(x))
+
+
+def test_every_evidence_row_has_one_column_per_named_feature():
+    doc = build(open("seeds/002_e2bcc63c24407649.txt", encoding="utf-8").read())
+    ev = evidence.gather(doc, RuleSet.load())
+    assert ev.matrix.shape == (len(ev.open), len(evidence.NAMES))
+    assert set(evidence.FEATURES.values()) <= set(model.REASONS)
+
+
+def test_sequence_features_read_the_neighbours():
+    p = np.array([0.1, 0.2, 0.9])
+    seq = model.sequence_features(p)
+    col = {name: seq[:, i] for i, name in enumerate(model.SEQ_NAMES)}
+    assert col["p-1"][1] == pytest.approx(0.1) and math.isnan(col["p-1"][0])
+    assert col["p+1"][1] == pytest.approx(0.9) and math.isnan(col["p+1"][2])
+    assert col["p_self"].tolist() == pytest.approx([0.1, 0.2, 0.9])
+    assert col["p_page"][0] == pytest.approx(0.4)
+
+
+def test_a_page_with_no_prose_is_kept_whole_with_a_warning():
+    table = "\n\n".join(f"{team} | {w} | {d} | {l} | {w * 3 + d}"
+                        for team, w, d, l in [("Arsenal", 9, 2, 1), ("Chelsea", 8, 3, 1), ("Liverpool", 8, 2, 2),
+                                              ("Everton", 5, 4, 3), ("Fulham", 4, 4, 4), ("Brentford", 3, 5, 4)])
+    result = clean("League table\n\n" + table)
+    assert all(row in result.text for row in table.split("\n\n"))
+    assert any(w.startswith(NO_PROSE) for w in result.warnings)
+
+
+def test_model_removals_name_the_evidence_that_weighed_most():
+    result = clean(open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read())
+    by_model = [r["by"] for r in result.removed if r["by"].startswith("model:")]
+    assert by_model, "the model removed nothing on a page full of teasers"
+    reasons = set(model.REASONS.values())
+    rule_ids = {r.id for r in RuleSet.load().rules}
+    assert all(b.split(":", 1)[1] in reasons | rule_ids for b in by_model)
+
+
+def test_contributions_credit_each_split_to_its_features_group(shipped):
+    """The table of path sums gives what walking each tree split by split gives."""
+    doc = build(open("seeds/003_94744c74cf2a33e7.txt", encoding="utf-8").read())
+    x = evidence.gather(doc, RuleSet.load()).matrix.astype(np.float64)[:20]
+    groups = np.arange(len(evidence.NAMES)) % 7
+    expected = np.zeros((len(x), 7))
+    for r, row in enumerate(x):
+        for tree in shipped["first"]:
+            node = tree["tree_structure"]
+            value = node.get("internal_value", 0.0)
+            while "leaf_value" not in node:
+                f, v = node["split_feature"], row[node["split_feature"]]
+                if math.isnan(v):
+                    left = node["default_left"] if node["missing_type"] == "NaN" else 0.0 <= node["threshold"]
+                else:
+                    left = v <= node["threshold"]
+                node = node["left_child"] if left else node["right_child"]
+                new = node.get("leaf_value", node.get("internal_value", 0.0))
+                expected[r, groups[f]] += new - value
+                value = new
+    got = model.Forest.from_dump(shipped["first"]).contributions(x, groups, 7)
+    assert np.allclose(got, expected)
