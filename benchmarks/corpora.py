@@ -2,12 +2,16 @@
 """cleaner on every corpus of ../shared/eval and every rendering, in one run, with the breakdowns.
 
     python benchmarks/corpora.py [--corpus C ...] [--variant V ...] [--jobs N] [--sample K] [--json FILE]
+                                 [--learn-templates [--by-site]]
 
 Corpora are read where ``../shared/eval/unpack.py`` put them (``$EVALDATA``, else
 ``~/.cache/cleaner-eval``, else ``../shared/eval/data``). Every page's rendering is cleaned in-process
 (N worker processes) and scored with `cleaner.evaluate` (the benchmark's metric). One row per corpus
 and rendering, then one per page type (wcxb) or language (daniel); ``--keep-all`` adds the
 keep-everything anchor. ``--sample K`` takes every K-th page, for quick looks (never for decisions).
+``--learn-templates`` cleans each corpus as one batch with site templates (as ``cleaner clean
+--learn-templates`` does: every page's lines counted per site first; the site is the host of the
+page's URL, or in daniel the host in its id), ``--by-site`` adds a row per site of 5 pages or more.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from urllib.parse import urlparse
 
 from cleaner.evaluate import DocScore, score_doc, summarize
 
@@ -50,28 +55,56 @@ def group_of(page: Path) -> str:
     return meta.get("page_type") or meta.get("language") or ""
 
 
+def site_of(corpus: str, page: Path) -> str:
+    """The page's site: the host in a daniel id, else the host of the URL in meta.json (else its name)."""
+    if corpus == "daniel":
+        return page.name.split("_")[1]
+    meta = json.loads((page / "meta.json").read_text(encoding="utf-8"))
+    return urlparse(meta.get("url") or "").netloc or page.name
+
+
+def learn_templates(paths: list[Path], sites: list[str]):
+    """The site templates of a batch: every page's lines counted per site (`cleaner.templates`)."""
+    from cleaner import Cleaner
+    from cleaner.templates import Templates, page_lines
+    front, templates = Cleaner(), Templates()
+    for path, site in zip(paths, sites):
+        doc, _ = front.build(path.read_bytes(), source=str(path), metadata=False)
+        templates.add(page_lines(doc, site))
+    return templates
+
+
 _cleaner = None
+
+
+def _start(templates=None) -> None:
+    """Worker start: one cleaner, with the batch's templates when given."""
+    global _cleaner
+    from cleaner import Cleaner
+    _cleaner = Cleaner(templates=templates)
 
 
 def _clean(args: tuple[str, str, dict]) -> tuple[str, float]:
     """Worker: clean one file; the cleaned text and the seconds it took."""
-    global _cleaner
     path, variant, options = args
     if _cleaner is None:
-        from cleaner import Cleaner
-        _cleaner = Cleaner()
+        _start()
     data = Path(path).read_bytes()
     start = time.perf_counter()
     text = _cleaner.clean(data, source=path, **options).text
     return text, time.perf_counter() - start
 
 
-def clean_all(paths: list[Path], variant: str, jobs: int, options: dict) -> tuple[list[str], float]:
-    work = [(str(p), variant, options) for p in paths]
+def clean_all(paths: list[Path], variant: str, jobs: int, options: dict, templates=None,
+              sites: list[str] | None = None) -> tuple[list[str], float]:
+    """Clean every file (with the batch's templates and each page's site when given)."""
+    work = [(str(p), variant, dict(options, site=s) if sites else options)
+            for p, s in zip(paths, sites or [None] * len(paths))]
     if jobs <= 1:
+        _start(templates)
         out = [_clean(w) for w in work]
     else:
-        with ProcessPoolExecutor(jobs) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_start, initargs=(templates,)) as pool:
             out = list(pool.map(_clean, work, chunksize=8))
     return [t for t, _ in out], sum(s for _, s in out)
 
@@ -91,6 +124,8 @@ def main() -> None:
     ap.add_argument("--keep-all", action="store_true", help="add the keep-everything rows")
     ap.add_argument("--no-groups", action="store_true", help="no per-type / per-language rows")
     ap.add_argument("--json", type=Path, help="write every page's scores here")
+    ap.add_argument("--learn-templates", action="store_true", help="clean each corpus as one batch with site templates")
+    ap.add_argument("--by-site", action="store_true", help="a row per site of 5 pages or more")
     args = ap.parse_args()
 
     report: dict[str, dict] = {}
@@ -98,10 +133,12 @@ def main() -> None:
         docs = pages(corpus)[::args.sample]
         groups = [group_of(p) for p in docs]
         truths = [(p / "truth.txt").read_text(encoding="utf-8") for p in docs]
+        sites = [site_of(corpus, p) for p in docs]
         for variant in args.variant:
             paths = [p / VARIANTS[variant] for p in docs]
             t0 = time.perf_counter()
-            outs, seconds = clean_all(paths, variant, args.jobs, {})
+            templates = learn_templates(paths, sites) if args.learn_templates else None
+            outs, seconds = clean_all(paths, variant, args.jobs, {}, templates, sites if templates else None)
             wall = time.perf_counter() - t0
             scores = [score_doc(t, o) for t, o in zip(truths, outs)]
             print(row(f"{corpus} {variant}", scores, f"  {len(docs) / seconds:6.1f} docs/s/proc, {wall:.0f} s"))
@@ -114,8 +151,15 @@ def main() -> None:
                     by[g].append(s)
                 for g in sorted(by, key=lambda g: -len(by[g])):
                     print(row(f"  {g}", by[g]))
-            report[f"{corpus}/{variant}"] = {p.name: {"group": g, **s.to_dict()}
-                                             for p, g, s in zip(docs, groups, scores)}
+            if args.by_site:
+                per: dict[str, list[DocScore]] = defaultdict(list)
+                for s, sc in zip(sites, scores):
+                    per[s].append(sc)
+                for s in sorted(per, key=lambda s: -len(per[s])):
+                    if len(per[s]) >= 5:
+                        print(row(f"  site {s}", per[s]))
+            report[f"{corpus}/{variant}"] = {p.name: {"group": g, "site": site, **s.to_dict()}
+                                             for p, g, site, s in zip(docs, groups, sites, scores)}
             sys.stdout.flush()
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -32,14 +32,13 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpora import data_root, pages as corpus_pages  # noqa: E402
+from corpora import data_root, pages as corpus_pages, site_of  # noqa: E402
 
 CORPORA = ("scrapinghub", "wcxb", "daniel")
 RENDERINGS = ("innertext", "inscriptis", "markdown")
@@ -68,13 +67,6 @@ class Page:
     rule_ids: list[str | None]
     tokens: np.ndarray  # tokens per open line
     oracle: str  # the labelled lines' text (the line oracle)
-
-
-def site_of(corpus: str, page: Path) -> str:
-    meta = json.loads((page / "meta.json").read_text(encoding="utf-8"))
-    if corpus == "daniel":
-        return page.name.split("_")[1]
-    return urlparse(meta.get("url") or "").netloc or page.name
 
 
 def truth_body(corpus: str, truth: str) -> str:

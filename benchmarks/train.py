@@ -347,7 +347,8 @@ def main() -> None:
     ap.add_argument("--models", nargs="+", default=["two-pass"], choices=list(FAMILIES))
     ap.add_argument("--holdout", nargs="*", default=["site", "corpus"], choices=["site", "corpus"],
                     help="validations to run (none: just --write)")
-    ap.add_argument("--threshold", type=float, default=0.5, help="for --write without validation")
+    ap.add_argument("--threshold", type=float, default=0.5,
+                    help="when the site folds do not choose it (--write without them, --holdout corpus)")
     ap.add_argument("--write", action="store_true", help="train on everything and write the model")
     ap.add_argument("--json", type=Path, help="write the tables here")
     ap.add_argument("--oof", type=Path, help="write the site folds' line probabilities here (pickle)")
@@ -363,13 +364,15 @@ def main() -> None:
     print(f"{len(pages)} pages, {sum(len(p.y) for p in pages)} open lines, {len(NAMES)} features")
     summary, thresholds = {}, {}
     for family in args.models if args.holdout else ():
-        site = out_of_fold(pages, family, "site")
-        if args.oof:
-            import pickle
-            args.oof.write_bytes(pickle.dumps({(p.corpus, p.id, p.rendering): pr for p, pr in zip(pages, site)}))
-        texts, per_fold = site_thresholds(pages, site)
-        summary[f"{family}/site"] = table(pages, texts, f"{family}, {K}-fold by site (thresholds {per_fold})")
-        thresholds[family] = choose_threshold(pages, site)
+        thresholds[family] = args.threshold
+        if "site" in args.holdout:
+            site = out_of_fold(pages, family, "site")
+            if args.oof:
+                import pickle
+                args.oof.write_bytes(pickle.dumps({(p.corpus, p.id, p.rendering): pr for p, pr in zip(pages, site)}))
+            texts, per_fold = site_thresholds(pages, site)
+            summary[f"{family}/site"] = table(pages, texts, f"{family}, {K}-fold by site (thresholds {per_fold})")
+            thresholds[family] = choose_threshold(pages, site)
         if "corpus" in args.holdout:
             loco = out_of_fold(pages, family, "corpus")
             texts = [kept_text(p, pr, thresholds[family]) for p, pr in zip(pages, loco)]

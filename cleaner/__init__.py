@@ -60,7 +60,7 @@ class Cleaner:
     """A configured cleaner, reusable for many documents and safe to share between threads.
 
     `rules`: extra rule files or folders; `disable`: rule ids or groups, or heuristic ids
-    (``"heuristic.line-model"``), to switch off (``"caption"``, ``"nav.share"``; an unknown name is a
+    (``"model"``, ``"heuristic.duplicate"``), to switch off (``"caption"``, ``"nav.share"``; an unknown name is a
     `RuleError`); `defaults`: load the bundled rule sets; `templates`: the site templates of a
     batch (`cleaner.templates.Templates`), used for every document that names no others; `fast`:
     HTML pages are extracted by trafilatura alone instead of the best of several extractors

@@ -43,8 +43,8 @@ RULES_OPTION = click.option("--rules", "rules", multiple=True, type=click.Path(e
 URL_FIELD_OPTION = click.option("--url-field", default="url", show_default=True,
                                 help="JSONL: the field holding a document's URL, whose host is its site for templates.")
 DISABLE_OPTION = click.option("--disable", multiple=True,
-                              help="Switch off a rule id, a group such as 'caption', or a heuristic such as "
-                                   "'heuristic.line-model' (repeatable; see 'cleaner rules list').")
+                              help="Switch off a rule id, a group such as 'caption', the decision model ('model') "
+                                   "or a heuristic such as 'heuristic.duplicate' (repeatable; see 'cleaner rules list').")
 
 
 def error(msg: str) -> None:

@@ -335,20 +335,29 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
             run[k] = j - i + 1
         i = j + 1
 
-    def windowed(values: list[float], w: int) -> list[float]:
-        c = list(accumulate(values, initial=0.0))
-        return [(c[min(n, i + w + 1)] - c[max(0, i - w)]) / (min(n, i + w + 1) - max(0, i - w)) for i in range(n)]
+    idx = np.arange(n)
+    numbering: dict[tuple, int] = {}
+    key_ids = np.array([numbering.setdefault(k, len(numbering)) for k in keyed], dtype=np.intp)
+
+    def windowed(values: list[float], w: int) -> np.ndarray:
+        """Each line's mean of `values` over the lines within `w` of it."""
+        c = np.concatenate([[0.0], np.cumsum(np.asarray(values, np.float64))])
+        lo, hi = np.maximum(0, idx - w), np.minimum(n, idx + w + 1)
+        return (c[hi] - c[lo]) / (hi - lo)
+
+    def same_shape(w: int) -> np.ndarray:
+        """Each line's share of the lines within `w` of it that have its shape key."""
+        count = np.zeros(n)
+        for d in range(-min(w, n - 1), min(w, n - 1) + 1):
+            a, b = max(0, -d), min(n, n - d)  # lines i in [a, b) have a neighbour i + d
+            count[a:b] += key_ids[a:b] == key_ids[a + d:b + d]
+        return count / (np.minimum(n, idx + w + 1) - np.maximum(0, idx - w))
 
     link_vals = [v if v == v else 0.0 for v in links]
-    win = {}
-    for w in WINDOWS:
-        same = [0.0] * n
-        for i in range(n):
-            lo, hi = max(0, i - w), min(n, i + w + 1)
-            same[i] = sum(keyed[j] == keyed[i] for j in range(lo, hi)) / (hi - lo)
-        win[w] = [windowed(v, w) for v in (prose, log_words, [float(f.linky) for f in feats],
-                                            [float(f.list_item) for f in feats], short, rule_hit, headline,
-                                            link_vals)] + [same]
+    win = np.stack([column for w in WINDOWS for column in
+                    [windowed(v, w) for v in (prose, log_words, [float(f.linky) for f in feats],
+                                              [float(f.list_item) for f in feats], short, rule_hit, headline,
+                                              link_vals)] + [same_shape(w)]], axis=1) if n else np.zeros((0, 0))
     page = [
         math.log1p(n), math.log1p(total_words), sum(prose_words) / total_words, math.log1p(sum(prose)),
         sum(short) / (n or 1), sum(f.list_item for f in feats) / (n or 1), sum(f.linky for f in feats) / (n or 1),
@@ -362,7 +371,7 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
     title_text = doc.metadata.get("title")
     core, in_title = _topic(topic_words, inside, content_words(title_text, doc.language) if title_text else frozenset())
     core_known = [0.0 if v != v else v for v in core]
-    core_w3 = windowed(core_known, 3)
+    core_w3 = windowed(core_known, 3).tolist()
 
     open_idx = [i for i, ln in enumerate(lines) if ln.kept]
     rows: list[list[float]] = []
@@ -379,7 +388,7 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
                         float(feats[j].list_item), rule_hit[j], headline[j], decided[j]]
             else:
                 ctx += [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
-        window = [v[i] for w in WINDOWS for v in win[w]]
+        window = win[i].tolist()
         if span:
             inside, before, after = float(start <= i < end), float(i < start), float(i >= end)
             dist = math.log1p(start - i if before else i - end + 1 if after else 0)

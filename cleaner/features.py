@@ -77,7 +77,7 @@ class Features:
 @lru_cache(maxsize=1 << 16)
 def line_features(text: str, language: str | None) -> Features:
     """Features of one line of text in `language` (a jusText stoplist name); cached, since the same
-    lines come back in every settling round and menus repeat across the pages of a site."""
+    lines come back in several stages and menus repeat across the pages of a site."""
     tokens = WORD.findall(text)
     cjk_chars = len(_CJK_CHAR.findall(text)) if is_cjk(language) else 0
     if cjk_chars:

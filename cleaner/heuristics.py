@@ -3,14 +3,14 @@
 ``heuristic.caption-before-credit``  the caption line just above a photo credit
 ``heuristic.meta-list``             short items of a list whose other items are metadata
 ``heuristic.duplicate``             the second copy of a line printed twice (a caption, a pull quote)
-``heuristic.outside-article``       lines outside the article region: the densest run of prose
-``heuristic.line-model``            (cleaner/model.py) what the structure left open, line by line
 ``heuristic.safety-net``            (a warning, not a removal) the heuristics would have removed
                                     nearly everything, so their removals were undone
 
-Tail headings proposed by ``tail.*`` rules are cut here too (`cut_tails`), but only when little
-prose follows them; end headings (``end.*``: the start of a comment section) once article prose
-came before them. The removed lines carry the id of the rule.
+On the HTML path (text an extractor cut out of a page) these decide directly, and tail headings
+proposed by ``tail.*`` rules are cut here too (`cut_tails`), but only when little prose follows
+them; end headings (``end.*``: the start of a comment section) once article prose came before them.
+On scraped text the decision model (`cleaner.model`) decides and only the duplicates, captions of
+dropped credits and the region's scoring (`region_score`, read by `cleaner.evidence`) are used.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from itertools import accumulate
 
 from .document import Document, Line
 from .features import MIN_STOP_DENSITY, Features, is_story_text
-from .metadata import is_headline
 from .normalize import comparison_key
 
 HEURISTIC = "heuristic."
@@ -103,50 +102,6 @@ def duplicates(doc: Document) -> None:
         seen.add(key)
 
 
-def article_region(doc: Document, feats: list[Features]) -> tuple[int, int] | None:
-    """(start, end) line indices (end exclusive) of the densest run of prose among kept lines.
-
-    Prose lines score their word count; other kept lines cost a little each, so the best run
-    bridges subheadings and captions inside an article but not a menu or a list of teasers.
-    """
-    best, best_span = 0.0, None
-    run, run_start = 0.0, None
-    for i, (line, f) in enumerate(zip(doc.lines, feats)):
-        if not line.kept:
-            continue
-        score = region_score(f)
-        if run_start is None or run + score < 0:
-            if score > 0:
-                run, run_start = score, i
-            else:
-                run, run_start = 0.0, None
-                continue
-        else:
-            run += score
-        if run > best:
-            best, best_span = run, (run_start, i + 1)
-    return best_span
-
-
-def extend_region(doc: Document, feats: list[Features], span: tuple[int, int]) -> tuple[int, int]:
-    """Widen the region over the text-like lines right next to it (a list that ends the article,
-    a lead sentence without a full stop), up to `REGION_EXTEND` lines, stopping at the first line
-    that reads like a menu or a label or that a stage already decided (the title, a caption).
-    Headline-like lines are not taken before the region: they would be the title when the cleaned
-    text is cleaned again."""
-    start, end = span
-
-    def text_like(i: int) -> bool:
-        return doc.lines[i].kept and region_score(feats[i]) > -REGION_COST_OTHER
-
-    while end < len(doc.lines) and end - span[1] < REGION_EXTEND and text_like(end):
-        end += 1
-    while (start > 0 and span[0] - start < REGION_EXTEND and text_like(start - 1)
-           and not is_headline(doc.lines[start - 1], feats[start - 1])):
-        start -= 1
-    return start, end
-
-
 def region_score(f: Features) -> float:
     """A line's contribution to the article region: prose adds its words, other lines cost."""
     if f.prose:
@@ -158,14 +113,6 @@ def region_score(f: Features) -> float:
     if f.words >= 4 and f.stop >= MIN_STOP_DENSITY:
         return -REGION_COST_PHRASE
     return -REGION_COST_OTHER
-
-
-def drop_outside(doc: Document, span: tuple[int, int]) -> None:
-    """Drop every line outside the article region `span`."""
-    start, end = span
-    for i, line in enumerate(doc.lines):
-        if i < start or i >= end:
-            line.drop("heuristic.outside-article")
 
 
 def safety_net(doc: Document, feats: list[Features]) -> None:

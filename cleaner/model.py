@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -77,22 +77,26 @@ class Forest:
                    np.array(left, np.int32), np.array(right, np.int32), np.array(value, np.float64),
                    np.array(roots, np.int32))
 
+    @cached_property
+    def _steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Split features as indices, and each node's children as (right, left) pairs."""
+        return self.feature.astype(np.intp), np.stack([self.right, self.left], axis=1).astype(np.intp)
+
     def leaves(self, x: np.ndarray) -> np.ndarray:
         """The leaf each row of `x` reaches in each tree: (rows, trees) node indices. All (row, tree)
         pairs step down together; a pair leaves the walk at its leaf."""
+        feature, children = self._steps
         n, n_trees = x.shape[0], len(self.roots)
-        node = np.tile(self.roots, n)
-        row_start = np.repeat(np.arange(n) * x.shape[1], n_trees)
+        node = np.tile(self.roots.astype(np.intp), n)
+        row_start = np.repeat(np.arange(n, dtype=np.intp) * x.shape[1], n_trees)
         flat = np.ascontiguousarray(x).ravel()
-        active = np.arange(n * n_trees)
+        active = np.flatnonzero(feature[node] >= 0)
         while active.size:
             at = node[active]
-            f = self.feature[at]
-            split = f >= 0
-            active, at, f = active[split], at[split], f[split]
-            v = flat[row_start[active] + f]
-            go_left = np.where(np.isnan(v), self.nan_left[at], v <= self.threshold[at])
-            node[active] = np.where(go_left, self.left[at], self.right[at])
+            v = flat[row_start[active] + feature[at]]
+            go_left = (v <= self.threshold[at]) | (self.nan_left[at] & np.isnan(v))
+            node[active] = nxt = children[at, go_left.view(np.int8)]
+            active = active[feature[nxt] >= 0]
         return node.reshape(n, n_trees)
 
     def score(self, x: np.ndarray) -> np.ndarray:
@@ -139,11 +143,15 @@ class LineModel:
         p2 = _sigmoid(self.second.score(np.hstack([x, sequence_features(p1)])))
         return p1, p2
 
-    def reasons(self, x: np.ndarray) -> list[str]:
-        """For each row, the name of the evidence group that weighed most against keeping it."""
+    def reasons(self, x: np.ndarray, rule_ids: list[str | None]) -> list[str]:
+        """For each row, what weighed against keeping it: the rule that matched it (`rule_ids`) when
+        the evidence of rules (their groups, credits, tail headings) did, else the name of the
+        evidence group that weighed most."""
         groups = np.array([GROUPS.index(FEATURES[n]) for n in NAMES], np.int32)
         contrib = self.first.contributions(x, groups, len(GROUPS))
-        return [REASONS.get(GROUPS[g], GROUPS[g]) for g in contrib.argmin(axis=1)]
+        of_rules = [GROUPS.index(g) for g in ("rule", "caption", "tail")]
+        return [rule_id if rule_id and c[of_rules].sum() < 0 else REASONS.get(GROUPS[g], GROUPS[g])
+                for c, g, rule_id in zip(contrib, contrib.argmin(axis=1), rule_ids)]
 
 
 def sequence_features(p: np.ndarray) -> np.ndarray:

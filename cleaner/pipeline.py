@@ -1,7 +1,7 @@
 """The pipeline: plain functions over a `Document`, run in order. No stage does any I/O.
 
     text ─► lines (newlines unified, language guessed, wraps repaired, lines normalized)
-         ─► evidence (rules, structure, title) ─► decision model ─► settle ─► metadata ─► (render)
+         ─► evidence (rules, structure, title) ─► decision model ─► metadata ─► (render)
 
 Profile ``"text"`` (scraped text, Markdown) gathers every stage's evidence per line and lets the
 decision model (`cleaner.model`) decide each line; only certain rules, metadata fields and the
@@ -10,15 +10,14 @@ rules and the line heuristics decide directly (tails, duplicates, captions), no 
 """
 
 from __future__ import annotations
-import os
 
 from . import heuristics, metadata, model
-from .document import Decision, Document, Line
+from .document import Document
 from .evidence import Evidence, gather
 from .features import Features, features, is_story_text, line_features
 from .language import detect, iso
 from .normalize import split_physical_lines
-from .rules import Rule, RuleSet
+from .rules import RuleSet
 from .wraps import repair
 
 MODEL_PREFIX = "model:"
@@ -33,10 +32,7 @@ def build(text: str, source: str = "<text>") -> Document:
 
 
 def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Document:
-    """Decide every line of `doc` (in place) and fill its metadata; return it.
-
-    Profile ``"text"`` cleans the kept lines again until nothing changes (`settle`), so cleaning a
-    cleaned text gives it back unchanged."""
+    """Decide every line of `doc` (in place) and fill its metadata; return it."""
     if profile == "html":
         _html_pass(doc, rules)
     else:
@@ -45,20 +41,18 @@ def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Docu
     return doc
 
 
-def decide(doc: Document, rules: RuleSet, hits: list[Rule | None] | None = None) -> list[Rule | None]:
-    """Gather the evidence and let the model drop what it judges junk; return each line's rule."""
-    ev = gather(doc, rules, hits)
+def decide(doc: Document, rules: RuleSet) -> None:
+    """Gather the evidence and let the model drop what it judges junk."""
+    ev = gather(doc, rules)
     if not ev.has_region:
         if ev.open and not any(w.startswith(NO_PROSE) for w in doc.warnings):
             doc.warnings.append(f"{NO_PROSE}: no line reads like prose (a table, a list, a calendar); "
                                 "the model kept every line")
-        return ev.hits
+        return
     _apply_model(doc, ev)
-    if not os.environ.get("NODUP"):
-        heuristics.duplicates(doc)
+    heuristics.duplicates(doc)
     _captions(doc, ev)
     _safety_net(doc, ev)
-    return ev.hits
 
 
 def _captions(doc: Document, ev: Evidence) -> None:
@@ -77,10 +71,8 @@ def _apply_model(doc: Document, ev: Evidence) -> None:
     drop = [k for k, p in enumerate(prob) if p < m.threshold and not is_story_text(doc.lines[ev.open[k]].text)]
     if not drop:
         return
-    reasons = m.reasons(ev.matrix[drop])
-    for k, reason in zip(drop, reasons):
-        rule_id = ev.rule_ids[k]
-        doc.lines[ev.open[k]].drop(MODEL_PREFIX + (rule_id if reason == "rule" and rule_id else reason))
+    for k, reason in zip(drop, m.reasons(ev.matrix[drop], [ev.rule_ids[k] for k in drop])):
+        doc.lines[ev.open[k]].drop(MODEL_PREFIX + reason)
 
 
 def _safety_net(doc: Document, ev: Evidence) -> None:

@@ -78,7 +78,7 @@ def test_diff_marks_every_removal_and_join():
     lines = res.output.splitlines()
     assert any(re.match(r"^1 - nav\.subscribe +SUBSCRIBE NOW$", ln) for ln in lines), res.output
     assert any(re.match(r"^3 > meta\.title +Leaders agree", ln) for ln in lines)
-    assert any(re.match(r"^8 - nav\.get-in-touch +Get in Touch$", ln) for ln in lines)
+    assert any(re.match(r"^8 - model:nav\.get-in-touch +Get in Touch$", ln) for ln in lines)  # the model, on the rule's evidence
     assert any(re.match(r"^6 +\+wrap\.chunk-word +cials said\.$", ln) for ln in lines)
     assert 'joined "offi" + "cials" -> "officials"' in res.output
     assert re.search(r"^  title +Leaders agree to keep talking +\(line 3, meta\.title\)$", res.output, re.M)
