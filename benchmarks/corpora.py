@@ -6,7 +6,7 @@
 
 Corpora are read where ``../shared/eval/unpack.py`` put them (``$EVALDATA``, else
 ``~/.cache/cleaner-eval``, else ``../shared/eval/data``). Every page's rendering is cleaned in-process
-(N worker processes) and scored with `cleaner.evaluate` (the benchmark's metric). One row per corpus
+(N worker processes) and scored with `cleaner.score.evaluate` (the benchmark's metric). One row per corpus
 and rendering, then one per page type (wcxb) or language (daniel); ``--keep-all`` adds the
 keep-everything anchor. ``--sample K`` takes every K-th page, for quick looks (never for decisions).
 ``--learn-templates`` cleans each corpus as one batch with site templates (as ``cleaner clean
@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
-from cleaner.evaluate import DocScore, score_doc, summarize
+from cleaner.score.evaluate import DocScore, score_doc, summarize
 
 REPO = Path(__file__).resolve().parent.parent
 EVAL = REPO.parent / "shared" / "eval"
@@ -64,9 +64,9 @@ def site_of(corpus: str, page: Path) -> str:
 
 
 def learn_templates(paths: list[Path], sites: list[str]):
-    """The site templates of a batch: every page's lines counted per site (`cleaner.templates`)."""
+    """The site templates of a batch: every page's lines counted per site (`cleaner.decide.templates`)."""
     from cleaner import Cleaner
-    from cleaner.templates import Templates, page_lines
+    from cleaner.decide.templates import Templates, page_lines
     front, templates = Cleaner(), Templates()
     for path, site in zip(paths, sites):
         doc, _ = front.build(path.read_bytes(), source=str(path), metadata=False)

@@ -30,9 +30,9 @@ LONG_LINE_SECONDS = 60.0  # linear code cleans such a line in about a second
 def make_target():
     """The function run on every fuzz input (imports cleaner, so atheris can instrument it first)."""
     from cleaner import clean
-    from cleaner.read import NotText, decode, looks_like_html
-    from cleaner.rules import RuleError, RuleSet, RuleTimeout, load_file
-    from cleaner.wraps import repair
+    from cleaner.io.read import NotText, decode, looks_like_html
+    from cleaner.decide.rules import RuleError, RuleSet, RuleTimeout, load_file
+    from cleaner.decide.wraps import repair
 
     rules = RuleSet.load()
     rule_file = Path(tempfile.mkdtemp(prefix="cleaner-fuzz-")) / "rules.toml"

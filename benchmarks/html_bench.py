@@ -5,7 +5,7 @@
 
 Every system gets the same page.html bytes, in-process, in N worker processes (each warmed up on
 one page first); each call is timed alone (no reading, no scoring), so docs/s is per process. The
-scores are the benchmark's (`cleaner.evaluate`, identical to ../shared/eval/score.py): F1 / P / R,
+scores are the benchmark's (`cleaner.score.evaluate`, identical to ../shared/eval/score.py): F1 / P / R,
 junk, lost, WCXB's word F1, empty outputs, failures (exceptions: counted and scored as empty). One
 table per corpus, the F1 of each system per page type (wcxb) or language (daniel), and a table of
 all pages together. cleaner runs as `cleaner clean` does for text output (no metadata); ``--fast``
@@ -30,15 +30,15 @@ sys.path.append(str(REPO / "benchmarks"))
 
 from corpora import CORPORA, group_of, pages  # noqa: E402  (benchmarks/corpora.py)
 
-from cleaner.evaluate import DocScore, score_doc, summarize  # noqa: E402
+from cleaner.score.evaluate import DocScore, score_doc, summarize  # noqa: E402
 
 
 def systems() -> dict[str, Callable[[bytes], str]]:
     import trafilatura
 
     from cleaner import Cleaner
-    from cleaner.extractors import readability, resiliparse
-    from cleaner.read import decode_html as decode
+    from cleaner.html.extractors import readability, resiliparse
+    from cleaner.io.read import decode_html as decode
 
     cleaner, fast = Cleaner(), Cleaner(fast=True)
     return {

@@ -5,8 +5,8 @@ in ../shared/eval, with its evidence row, its label and what scoring a decision 
     pages = load()          # built once (a few minutes on 2 CPUs), then read from the cache
 
 A page is one rendering of one corpus page. Its lines are what the front door makes of the rendering
-(`cleaner.markdown.build` for the Markdown one, `cleaner.pipeline.build` for the others); `cleaner.evidence.gather` applies the certain decisions and gives the rows of the open
-lines; `cleaner.labels.align` labels them against the truth. daniel's truth starts with the title,
+(`cleaner.io.markdown.build` for the Markdown one, `cleaner.pipeline.build` for the others); `cleaner.decide.evidence.gather` applies the certain decisions and gives the rows of the open
+lines; `cleaner.score.labels.align` labels them against the truth. daniel's truth starts with the title,
 which the other corpora leave out and cleaner lifts into its field: its labels are made without that
 first line, so the title is junk to the model everywhere (the scores are given both ways).
 
@@ -48,8 +48,9 @@ TWIN = "+templates"
 CACHE = Path(os.environ.get("CLEANER_TRAIN_CACHE", Path.home() / ".cache" / "cleaner-train"))
 TOKEN = re.compile(r"\w+")
 # the modules whose code makes the rows and labels (the cache is rebuilt when one changes)
-ROW_MODULES = ("document", "evidence", "features", "heuristics", "labels", "language", "metadata", "normalize",
-               "pipeline", "rules", "wraps", "markdown", "templates")
+ROW_MODULES = ("document", "decide/evidence", "decide/features", "decide/heuristics", "score/labels", "decide/language",
+               "decide/metadata", "decide/normalize", "pipeline", "decide/rules", "decide/wraps", "io/markdown",
+               "decide/templates")
 
 
 @dataclass
@@ -81,14 +82,14 @@ def _build(corpus: str, page: Path, rendering: str):
     from cleaner.pipeline import build
     text = (page / f"{rendering}.txt").read_text(encoding="utf-8", errors="replace")
     if rendering == "markdown":
-        from cleaner.markdown import build as build_markdown
+        from cleaner.io.markdown import build as build_markdown
         return build_markdown(text, str(page))
     return build(text, str(page))
 
 
 def _page_lines(args: tuple[str, str, str]):
     """Pass 1: the distinct lines of one page, for the site templates."""
-    from cleaner.templates import page_lines
+    from cleaner.decide.templates import page_lines
     corpus, path, rendering = args
     page = Path(path)
     return rendering, page_lines(_build(corpus, page, rendering), site_of(corpus, page))
@@ -104,7 +105,7 @@ def _init(templates: dict) -> None:
 def _extract(args: tuple[str, str, str]) -> list[Page]:
     """The page of one rendering; for innertext also its clean page; for a templated corpus its twin."""
     corpus, path, rendering = args
-    from cleaner.labels import oracle_text
+    from cleaner.score.labels import oracle_text
     from cleaner.pipeline import build
 
     page = Path(path)
@@ -120,15 +121,15 @@ def _extract(args: tuple[str, str, str]) -> list[Page]:
 
 
 def _labelled(corpus: str, page: Path, doc) -> tuple[list[str], list[bool]]:
-    from cleaner.labels import align
+    from cleaner.score.labels import align
     body = truth_body(corpus, (page / "truth.txt").read_text(encoding="utf-8"))
     texts = [ln.text for ln in doc.lines]
     return texts, align(body, texts)
 
 
 def _page(corpus: str, page: Path, rendering: str, doc) -> Page:
-    from cleaner import evidence
-    from cleaner.labels import oracle_text
+    from cleaner.decide import evidence
+    from cleaner.score.labels import oracle_text
 
     meta = json.loads((page / "meta.json").read_text(encoding="utf-8"))
     truth = (page / "truth.txt").read_text(encoding="utf-8")
@@ -147,7 +148,7 @@ _RULES = None
 def _rules():
     global _RULES
     if _RULES is None:
-        from cleaner.rules import RuleSet
+        from cleaner.decide.rules import RuleSet
         _RULES = RuleSet.load()
     return _RULES
 
@@ -167,7 +168,7 @@ def load(corpora=CORPORA, renderings=RENDERINGS, jobs: int | None = None, quiet:
     path = CACHE / f"lines-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
-    from cleaner.templates import Templates
+    from cleaner.decide.templates import Templates
     work = [(c, str(p), r) for c in corpora for p in corpus_pages(c) for r in renderings]
     if not quiet:
         print(f"building line data for {len(work)} pages into {path} ...", file=sys.stderr)

@@ -6,12 +6,12 @@
 For every page of each corpus (read as `corpora.py` finds them), scored against truth.txt with
 the benchmark's metric (F1):
 
-- keep everything: markdown.txt as it is; the texts of `cleaner.markdown.build`'s lines; the
+- keep everything: markdown.txt as it is; the texts of `cleaner.io.markdown.build`'s lines; the
   lines `cleaner.pipeline.build` (the text door) reads from innertext.txt and from markdown.txt;
-- line oracle: keep exactly the lines `cleaner.labels.align` labels as the truth's, for the same
+- line oracle: keep exactly the lines `cleaner.score.labels.align` labels as the truth's, for the same
   three line sets (the ceiling of any line-by-line decision on them).
 
-It also counts how `cleaner.markdown.looks_like_markdown` (by content: the file names are not
+It also counts how `cleaner.io.markdown.looks_like_markdown` (by content: the file names are not
 shown to it) classes the innertext, inscriptis and markdown renderings of every page.
 """
 
@@ -29,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import CORPORA, pages  # noqa: E402
 
-from cleaner import markdown, pipeline  # noqa: E402
-from cleaner.evaluate import DocScore, score_doc, summarize  # noqa: E402
-from cleaner.labels import align, oracle_text  # noqa: E402
+from cleaner.io import markdown  # noqa: E402
+from cleaner import pipeline  # noqa: E402
+from cleaner.score.evaluate import DocScore, score_doc, summarize  # noqa: E402
+from cleaner.score.labels import align, oracle_text  # noqa: E402
 
 COLUMNS = ("innertext lines", "markdown raw", "markdown as text lines", "markdown lines")
 DETECTED = ("innertext.txt", "inscriptis.txt", "markdown.txt")

@@ -59,7 +59,7 @@ def docs_per_second(fn, items: list, passes: int, reset=None) -> float:
 
 def forget_lines() -> None:
     """Empty cleaner's per-line caches, so a pass over documents seen before costs what a first pass does."""
-    from cleaner import caches
+    from cleaner.decide import caches
 
     caches.clear()
 

@@ -7,8 +7,8 @@
 Every page of the corpus (read as `corpora.py` finds them) is built by the text front door
 (`Cleaner.build`, as the cleaning pass and `cleaner templates` build it) from its rendering; its
 site is the host in its id (``20111101_www.express.gr_<hash>`` -> ``www.express.gr``). The lines of
-all pages are counted per site with `cleaner.templates.Templates`; then each line of each page is
-labelled main content or not by `cleaner.labels.align` against truth.txt. Per site with at least
+all pages are counted per site with `cleaner.decide.templates.Templates`; then each line of each page is
+labelled main content or not by `cleaner.score.labels.align` against truth.txt. Per site with at least
 ``--min-pages`` pages: pages, lines, and the share of its lines seen on at least ``--share`` of
 the site's pages (template lines), split into main content and junk, and the junk share of the
 template lines (the evidence's precision: it should be close to 1).
@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import VARIANTS, pages  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.labels import align  # noqa: E402
-from cleaner.templates import PageLines, Templates, page_lines  # noqa: E402
+from cleaner.score.labels import align  # noqa: E402
+from cleaner.decide.templates import PageLines, Templates, page_lines  # noqa: E402
 
 _ID = re.compile(r"^\d+_(.+)_[0-9a-f]+$")
 

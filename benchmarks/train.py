@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train and validate the decision model (cleaner/line_model.json) on every corpus of ../shared/eval.
+"""Train and validate the decision model (cleaner/decide/line_model.json) on every corpus of ../shared/eval.
 
     python benchmarks/train.py                 # cross-validate, print the tables, write nothing
     python benchmarks/train.py --write         # also train on everything and write the model
@@ -13,7 +13,7 @@ Validation that predicts unseen pages:
   all renderings of a page in the same fold; each fold is scored by a model trained on the others;
 * **leave one corpus out**: train on two corpora, score the third.
 Scores are the benchmark's F1 of the kept lines' text against the truth (through
-`cleaner.evaluate`), per corpus and rendering, per wcxb page type and daniel language, with junk
+`cleaner.score.evaluate`), per corpus and rendering, per wcxb page type and daniel language, with junk
 and lost; daniel is scored against its truth as given (with the title, which cleaner lifts into
 its field) and without the title line. A site fold is kept with the threshold chosen on the other folds'
 out-of-fold scores; leave-one-corpus-out and the shipped model use the one chosen on all of them.
@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import linedata  # noqa: E402
-from cleaner.evaluate import TOKEN, score_doc, summarize  # noqa: E402
-from cleaner.evidence import NAMES  # noqa: E402
-from cleaner.model import MODEL_FILE, SEQ_NAMES, sequence_features  # noqa: E402
+from cleaner.score.evaluate import TOKEN, score_doc, summarize  # noqa: E402
+from cleaner.decide.evidence import NAMES  # noqa: E402
+from cleaner.decide.model import MODEL_FILE, SEQ_NAMES, sequence_features  # noqa: E402
 
 K = 5
 THRESHOLDS = np.round(np.arange(0.15, 0.66, 0.025), 3)
@@ -152,7 +152,7 @@ def rows_of(pages) -> np.ndarray:
 
 class TwoPass:
     """Trees, then trees again over the same rows plus the first pass's scores of the neighbours
-    (`cleaner.model.sequence_features`); the second pass learns from out-of-fold first-pass scores."""
+    (`cleaner.decide.model.sequence_features`); the second pass learns from out-of-fold first-pass scores."""
 
     name = "two-pass"
 

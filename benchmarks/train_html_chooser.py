@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
-"""Train the HTML chooser (cleaner/html_chooser.json) on all three corpora, with cross-validation.
+"""Train the HTML chooser (cleaner/html/html_chooser.json) on all three corpora, with cross-validation.
 
     pip install -e '.[train]'
     python benchmarks/train_html_chooser.py            # cross-validated figures, nothing written
     python benchmarks/train_html_chooser.py --write    # then fit on every page and write the model
 
 For every page of scrapinghub, wcxb and daniel (`benchmarks/corpora.py` finds them), each candidate
-extraction of the HTML path (`cleaner.extractors.candidates`, plus the visible text) is computed once and
+extraction of the HTML path (`cleaner.html.extractors.candidates`, plus the visible text) is computed once and
 cached on disk (``--cache``, keyed by the trafilatura version and the extraction code, so a change
 of either recomputes). Each candidate is labelled with its benchmark F1 against the page's truth;
-a gradient-boosted ensemble of small regression trees learns that F1 from `cleaner.chooser.features`.
+a gradient-boosted ensemble of small regression trees learns that F1 from `cleaner.html.chooser.features`.
 The figures printed are those of the candidates it chooses on pages it was not fitted on: leaving
 one corpus out (fitted on the other two: how it does on a new kind of page), and 5-fold
 cross-validation grouped by site (how it does on new sites of the kinds it knows). The model is
@@ -34,12 +34,12 @@ sys.path.append(str(REPO / "benchmarks"))
 
 from corpora import CORPORA, group_of, pages  # noqa: E402  (benchmarks/corpora.py)
 
-from cleaner import chooser, extractors  # noqa: E402
-from cleaner.read import decode_html as decode  # noqa: E402
-from cleaner.evaluate import score_doc, summarize  # noqa: E402
-from cleaner.markup import sanitize  # noqa: E402
+from cleaner.html import chooser, extractors  # noqa: E402
+from cleaner.io.read import decode_html as decode  # noqa: E402
+from cleaner.score.evaluate import score_doc, summarize  # noqa: E402
+from cleaner.html.markup import sanitize  # noqa: E402
 
-CODE = ("extractors.py", "markup.py")
+CODE = ("html/extractors.py", "html/markup.py")
 NAMES = (*extractors.CANDIDATES, "visible")
 
 
@@ -147,7 +147,7 @@ def report(title: str, rows: list[dict], picks: list[str]) -> None:
 
 
 def export(model, feature_names: list[str]) -> dict:
-    """The fitted ensemble as JSON-ready data for `cleaner.chooser.predict`."""
+    """The fitted ensemble as JSON-ready data for `cleaner.html.chooser.predict`."""
     def node(tree, i: int) -> list:
         if tree.children_left[i] == -1:
             return [round(float(tree.value[i][0][0]), 6)]
@@ -165,7 +165,7 @@ def main() -> None:
     ap.add_argument("--trees", type=int, default=300)
     ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--rate", type=float, default=0.05)
-    ap.add_argument("--write", action="store_true", help="fit on all pages and write cleaner/html_chooser.json")
+    ap.add_argument("--write", action="store_true", help="fit on all pages and write cleaner/html/html_chooser.json")
     ap.add_argument("--picks", type=Path, help="write the 5-fold choices here (JSON: corpus/id -> candidate)")
     args = ap.parse_args()
     from sklearn.model_selection import GroupKFold
@@ -188,7 +188,7 @@ def main() -> None:
         args.picks.write_text(json.dumps({f"{r['corpus']}/{r['id']}": p for r, p in zip(rows, picks)}, indent=0),
                               encoding="utf-8")
     if args.write:
-        out = REPO / "cleaner" / "html_chooser.json"
+        out = REPO / "cleaner" / "html" / "html_chooser.json"
         out.write_text(json.dumps(export(fit(rows, feature_names, args), feature_names), separators=(",", ":")) + "\n",
                        encoding="utf-8")
         print(f"wrote {out.relative_to(REPO)}")

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import caches, formats, markdown, overrides, render
+from .decide import caches, overrides
+from .io import formats, markdown
+from . import render
 from .document import Document
 from .pipeline import build, clean_document
-from .read import decode, without_surrogates
-from .rules import RuleError, RuleSet, budget, time_budget
-from .templates import Templates, site_of
+from .io.read import decode, without_surrogates
+from .decide.rules import RuleError, RuleSet, budget, time_budget
+from .decide.templates import Templates, site_of
 
 __version__ = "0.1.0"
 __all__ = ["Cleaner", "Result", "RuleError", "clean", "__version__"]
@@ -62,7 +64,7 @@ class Cleaner:
     `rules`: extra rule files or folders; `disable`: rule ids or groups, or heuristic ids
     (``"model"``, ``"heuristic.duplicate"``), to switch off (``"caption"``, ``"nav.share"``; an unknown name is a
     `RuleError`); `defaults`: load the bundled rule sets; `templates`: the site templates of a
-    batch (`cleaner.templates.Templates`), used for every document that names no others; `fast`:
+    batch (`cleaner.decide.templates.Templates`), used for every document that names no others; `fast`:
     HTML pages are extracted by trafilatura alone instead of the best of several extractors
     (faster, less exact).
     """

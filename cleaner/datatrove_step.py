@@ -33,11 +33,12 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.utils.logging import logger
 from datatrove.utils.typeshelper import StatHints
 
-from . import Cleaner, formats
-from .language import code
+from . import Cleaner
+from .io import formats
+from .decide.language import code
 from .render import CORE_FIELDS
-from .stats import removal_counts
-from .templates import Templates, host, page_lines
+from .io.stats import removal_counts
+from .decide.templates import Templates, host, page_lines
 
 
 class CleanerStep(PipelineStep):

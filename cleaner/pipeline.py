@@ -4,21 +4,21 @@
          ─► evidence (rules, structure, title) ─► decision model ─► metadata ─► (render)
 
 Profile ``"text"`` (scraped text, Markdown) gathers every stage's evidence per line and lets the
-decision model (`cleaner.model`) decide each line; only certain rules, metadata fields and the
+decision model (`cleaner.decide.model`) decide each line; only certain rules, metadata fields and the
 title decide on their own. Profile ``"html"`` is for text an extractor already cut out of a page:
 rules and the line heuristics decide directly (tails, duplicates, captions), no region, no model.
 """
 
 from __future__ import annotations
 
-from . import heuristics, metadata, model
+from .decide import heuristics, metadata, model
 from .document import Document
-from .evidence import Evidence, gather
-from .features import Features, features, is_story_text, line_features
-from .language import detect, iso
-from .normalize import split_physical_lines
-from .rules import RuleSet
-from .wraps import repair
+from .decide.evidence import Evidence, gather
+from .decide.features import Features, features, is_story_text, line_features
+from .decide.language import detect, iso
+from .decide.normalize import split_physical_lines
+from .decide.rules import RuleSet
+from .decide.wraps import repair
 
 MODEL_PREFIX = "model:"
 NO_PROSE = "model.no-prose"

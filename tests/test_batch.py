@@ -12,7 +12,7 @@ from conftest import ARTICLE, BODY, SEEDS
 from conftest import run_cli as run
 
 from cleaner import Cleaner
-from cleaner.batch import CHUNK, clean_task, map_ordered
+from cleaner.io.batch import CHUNK, clean_task, map_ordered
 
 
 
@@ -263,7 +263,7 @@ def test_sigterm_stops_a_parallel_batch_like_ctrl_c(tmp_path):
 def test_progress_bar_on_a_terminal(monkeypatch):
     import io
 
-    from cleaner.batch import Outcome
+    from cleaner.io.batch import Outcome
     from cleaner.cli import progress
 
     class Terminal(io.StringIO):

@@ -109,7 +109,7 @@ def test_clean_does_not_import_the_review_and_evaluation_commands():
 
     code = ("import sys; from cleaner.cli import main\n"
             "try:\n    main(['clean', '-'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('cleaner.cli_review', 'cleaner.cli_eval') if m in sys.modules))")
+            "print(sorted(m for m in ('cleaner.cli.review', 'cleaner.cli.evaluate') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], input="A line of text.\n", capture_output=True, text=True)
     assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
     assert run("rules", "list").exit_code == 0

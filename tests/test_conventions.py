@@ -18,7 +18,8 @@ import yaml
 from conftest import ARTICLE, BODY, ROOT, SEEDS
 from conftest import run_cli as run
 
-from cleaner import Cleaner, RuleError, batch, cli
+from cleaner import Cleaner, RuleError, cli
+from cleaner.io import batch
 
 CLEANER = [sys.executable, "-m", "cleaner"]
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import SEEDS
 
 from cleaner import clean
-from cleaner.stats import removal_counts
+from cleaner.io.stats import removal_counts
 
 pytest.importorskip("datatrove")
 
@@ -63,7 +63,7 @@ def test_step_reads_the_input_format_it_is_told():
 
 def test_a_two_step_pipeline_counts_templates_then_cleans_with_them(tmp_path):
     from cleaner.datatrove_step import TemplatesStep
-    from cleaner.templates import Templates
+    from cleaner.decide.templates import Templates
 
     menu, footer = "Home | World | Business | Sport", "Copyright Example News 2024. All rights reserved."
     (tmp_path / "in").mkdir()

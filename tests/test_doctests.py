@@ -8,7 +8,7 @@ import pytest
 
 import cleaner
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(cleaner.__path__, "cleaner.")
+MODULES = sorted(m.name for m in pkgutil.walk_packages(cleaner.__path__, "cleaner.")
                  if m.name not in ("cleaner.__main__", "cleaner.datatrove_step"))
 
 

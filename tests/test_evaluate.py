@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
-from cleaner.evaluate import score_doc, score_pairs, shingles, summarize, tokens, worst
+from cleaner.score.evaluate import score_doc, score_pairs, shingles, summarize, tokens, worst
 
 from conftest import ARTICLE, BODY, ROOT, run_cli
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import Cleaner, caches, clean, rules
-from cleaner.features import line_features
-from cleaner.rules import RuleError, RuleSet, RuleTimeout, parse_rule, too_slow
+from cleaner import Cleaner, clean
+from cleaner.decide import caches, rules
+from cleaner.decide.features import line_features
+from cleaner.decide.rules import RuleError, RuleSet, RuleTimeout, parse_rule, too_slow
 
 MB = 1_000_000
 GENEROUS = 30.0  # seconds for a document with one 1 MB line; the quadratic patterns took 45 min and more
@@ -101,7 +102,7 @@ def test_a_document_that_spends_the_rules_time_budget_fails_naming_the_rule(monk
 
 
 def test_the_budget_failure_fails_one_document_of_a_batch(tmp_path, monkeypatch):
-    from cleaner.batch import Input, InputError, clean_input
+    from cleaner.io.batch import Input, InputError, clean_input
 
     cleaner = slow_but_not_too_slow(monkeypatch)
     with pytest.raises(InputError, match="rule 'x.costly'.*time budget"):
@@ -140,7 +141,7 @@ def test_bundled_rules_do_not_look_at_lines_longer_than_their_limit_but_user_rul
 
 def test_markdown_with_a_long_run_of_open_brackets_is_read_in_linear_time():
     """markdown-it scans for a link label's end from every "[": 100,000 of them took minutes."""
-    from cleaner.markdown import build
+    from cleaner.io.markdown import build
 
     start = time.monotonic()
     doc = build("A page with a [link](https://example.com) in it.\n\n" + "[" * 200_000 + "\n")
@@ -155,7 +156,7 @@ def test_a_page_opening_with_many_comments_is_sniffed_in_linear_time():
     import subprocess
     import sys
 
-    code = ("from cleaner.formats import detect; from cleaner.read import looks_like_html;"
+    code = ("from cleaner.io.formats import detect; from cleaner.io.read import looks_like_html;"
             "t = '<!--a-->' * 500 + 'plain words'; assert not looks_like_html(t); assert detect(t.encode()) == 'text';"
             "assert looks_like_html('<!--a-->' * 500 + '<html>') and looks_like_html('<!-- a --> <div><p>x</p></div>')")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=GENEROUS)

@@ -9,9 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from cleaner import clean, model
+from cleaner import clean
+from cleaner.decide import model
 from cleaner.pipeline import build, clean_document
-from cleaner.rules import RuleSet
+from cleaner.decide.rules import RuleSet
 
 P1 = ("The two leaders met on Monday in the capital and agreed to keep talking about trade and "
       "security over the coming months, officials from both governments said after the meeting.")
@@ -174,7 +175,7 @@ def test_an_editors_note_above_a_credit_is_not_its_caption():
 
 
 def test_a_flattened_list_of_headlines_is_not_prose():
-    from cleaner.features import line_features
+    from cleaner.decide.features import line_features
 
     links = ("* WIRED25: Stories of people racing to save us * The plan to boost drone batteries "
              "with old tech * How a tiny startup became a giant of music * Why the best gadgets are "

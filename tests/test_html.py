@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Cleaner, clean
-from cleaner import chooser, extractors
+from cleaner.html import chooser, extractors
 from cleaner import html as page
 
 PAGES = sorted((Path(__file__).parent / "html").glob("*.html"))
@@ -238,7 +238,7 @@ def test_an_html_fragment_is_cleaned_as_html_by_the_api_and_the_cli(tmp_path):
 
 def test_a_markdown_readme_opening_with_an_html_block_stays_markdown():
     """A fragment's start alone is not HTML when the text spells Markdown's constructs."""
-    from cleaner.formats import detect
+    from cleaner.io.formats import detect
 
     readme = ('<p align="center"><img src="logo.png" alt="Tool"></p>\n\n# Tool\n\nTool cleans pages; see '
               "[the docs](https://tool.example/docs) and [the changelog](https://tool.example/changes).\n\n"
@@ -288,7 +288,7 @@ def test_json_lines_records_of_html_pages_have_title_author_and_date(tmp_path):
 def test_with_templates_the_canonical_url_names_the_site_even_without_metadata():
     """The pass that counts templates builds pages with their metadata; the cleaning pass must
     find the same site (the canonical URL's host) when the output needs no metadata."""
-    from cleaner.templates import Templates
+    from cleaner.decide.templates import Templates
 
     data = (Path(__file__).parent / "html" / "figure_caption.html").read_bytes()
     lean = Cleaner().clean(data, "f.html", metadata=False)

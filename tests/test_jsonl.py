@@ -117,13 +117,13 @@ def test_stdin_to_stdout():
 
 
 def test_interrupted_output_leaves_no_file(tmp_path, monkeypatch):
-    import cleaner.jsonl
+    import cleaner.io.jsonl
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
     src = write_jsonl(tmp_path / "docs.jsonl", records(3))
-    monkeypatch.setattr(cleaner.jsonl, "clean_line", boom)
+    monkeypatch.setattr(cleaner.io.jsonl, "clean_line", boom)
     monkeypatch.setattr("cleaner.cli.clean_line", boom)
     run(src, "-o", tmp_path / "out" / "cleaned.jsonl", "--jobs", "1")
     assert list((tmp_path / "out").iterdir()) == []

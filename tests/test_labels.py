@@ -1,6 +1,6 @@
-"""The alignment of a truth text to a rendering's lines (cleaner.labels), on small made-up pages."""
+"""The alignment of a truth text to a rendering's lines (cleaner.score.labels), on small made-up pages."""
 
-from cleaner.labels import align, oracle_text
+from cleaner.score.labels import align, oracle_text
 
 TRUTH = ("The council met on Monday to vote on the new budget for the city.\n\n"
          "Costs\n\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cleaner.language import detect, stoplist
+from cleaner.decide.language import detect, stoplist
 
 
 @pytest.mark.parametrize("text, language", [

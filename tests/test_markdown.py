@@ -1,4 +1,4 @@
-"""Markdown in and out: the reader (`cleaner.markdown`), its detection, Markdown output
+"""Markdown in and out: the reader (`cleaner.io.markdown`), its detection, Markdown output
 (`render.markdown`), and the input format through the API and the command line.
 
 The goldens under tests/test_markdown/ were read before they were committed: for each page of
@@ -17,10 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import Cleaner, clean, markdown, render
+from cleaner import Cleaner, clean, render
+from cleaner.io import markdown
 from cleaner.document import Document, Line
-from cleaner.normalize import normalize_line
-from cleaner.review import annotated
+from cleaner.decide.normalize import normalize_line
+from cleaner.render.review import annotated
 
 from conftest import ARTICLE, BODY, run_cli as run
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import ARTICLE, BODY
 from conftest import run_cli as run
 
-from cleaner import resume
+from cleaner.io import resume
 from cleaner.cli import _input_format
 
 CLEANER = [sys.executable, "-m", "cleaner"]
@@ -176,7 +176,7 @@ def test_a_plain_text_input_told_markdown_keeps_its_body(tmp_path):
 
 def test_markdown_in_utf16_or_utf32_with_a_bom_is_found_out_as_markdown(tmp_path):
     """read.decode reads UTF-16/32 by their BOM; detection sniffed the bytes as UTF-8 and saw plain text."""
-    from cleaner import formats
+    from cleaner.io import formats
 
     for codec in ("utf-16", "utf-32", "utf-8-sig"):
         assert formats.detect(PAGE.encode(codec), "page.txt") == "markdown", codec

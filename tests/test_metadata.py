@@ -3,7 +3,7 @@
 import pytest
 
 from cleaner import clean
-from cleaner.metadata import parse_date
+from cleaner.decide.metadata import parse_date
 
 
 @pytest.mark.parametrize("text, iso", [

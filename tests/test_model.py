@@ -6,9 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from cleaner import clean, evidence, model
+from cleaner import clean
+from cleaner.decide import evidence, model
 from cleaner.pipeline import NO_PROSE, build
-from cleaner.rules import RuleSet
+from cleaner.decide.rules import RuleSet
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ import pytest
 from conftest import ARTICLE, BODY
 from conftest import run_cli as run
 
-from cleaner import clean, outputs
+from cleaner import clean
+from cleaner.io import outputs
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -15,11 +15,11 @@ def test_wheel_ships_the_rule_sets(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for f in sorted((ROOT / "rules").glob("*.toml")):
         assert f"cleaner/rules/{f.name}" in names
-    assert "cleaner/html_chooser.json" in names  # the HTML path's chooser model
+    assert "cleaner/html/html_chooser.json" in names  # the HTML path's chooser model
 
 
 def test_installed_package_finds_its_rules():
-    from cleaner.rules import default_rules_dir
+    from cleaner.decide.rules import default_rules_dir
 
     assert (default_rules_dir() / "nav.toml").is_file()
     assert Path(default_rules_dir()).name == "rules"

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import clean
-from cleaner.normalize import normalize_line, split_physical_lines
-from cleaner.read import NotText, decode
+from cleaner.decide.normalize import normalize_line, split_physical_lines
+from cleaner.io.read import NotText, decode
 
 # CLEANER_EXAMPLES=5000 pytest tests/test_properties.py searches harder than the default run.
 SETTINGS = settings(max_examples=int(os.environ.get("CLEANER_EXAMPLES", "200")), deadline=None,

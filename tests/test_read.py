@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from cleaner.read import NotText, binary_kind, decode, looks_like_html
+from cleaner.io.read import NotText, binary_kind, decode, looks_like_html
 
 WESTERN = "Café au lait, naïve façade – “quoted” déjà vu. The president’s speech."
 GERMAN = "Müller sagte, die Straße sei gesperrt. Größere Schäden gab es nicht."
@@ -100,7 +100,7 @@ def test_looks_like_html():
 
 # ---- HTML charset declarations: only what a browser honours --------------------------------------
 
-from cleaner.read import declared_charset, decode_html, is_empty  # noqa: E402
+from cleaner.io.read import declared_charset, decode_html, is_empty  # noqa: E402
 
 
 @pytest.mark.parametrize("label", ["punycode", "cp037", "idna", "rot13", "utf-7", "hz", "iso-2022-kr"])

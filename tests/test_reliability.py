@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from conftest import run_cli as run
 
-from cleaner import rules
+from cleaner.decide import rules
 from cleaner.cli import main
-from cleaner.rules import RuleError, RuleSet, RuleTimeout, parse_rule, too_slow
+from cleaner.decide.rules import RuleError, RuleSet, RuleTimeout, parse_rule, too_slow
 
 ARTICLE = ("Leaders agree to keep talking\n\n"
            "The two leaders met on Monday in the capital and agreed to keep talking about trade and "
@@ -175,7 +175,7 @@ def test_max_bytes_on_stdin():
 
 def test_max_bytes_reads_no_further_than_the_limit(tmp_path):
     """A device that never ends (/dev/zero) is refused after max_bytes + 1 bytes, not read forever."""
-    from cleaner.batch import Input, InputError, read_input
+    from cleaner.io.batch import Input, InputError, read_input
 
     zero = Path("/dev/zero")
     if not zero.exists():
@@ -201,7 +201,7 @@ def test_a_rule_timeout_at_run_time_fails_that_document_only(tmp_path, monkeypat
 
 
 def test_a_bug_on_one_document_fails_that_document_only(tmp_path, monkeypatch):
-    from cleaner import batch
+    from cleaner.io import batch
 
     real = batch.clean_input
 
@@ -234,7 +234,7 @@ def tree(root: Path) -> dict[str, str]:
                                   min_size=1, max_size=8)), min_size=1, max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_output_paths_stay_inside_the_output_folder(parts):
-    from cleaner.batch import Input, InputError, output_path
+    from cleaner.io.batch import Input, InputError, output_path
 
     outdir = Path("/srv/out")
     rel = Path(*parts) if any(parts) else Path("x")

@@ -13,7 +13,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from cleaner import review
+from cleaner.render import review
 from cleaner.cli import main
 from cleaner.document import Decision, Document, Join, Line
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.rules import RuleError, RuleSet, example_failures, load_file, parse_rule
+from cleaner.decide.rules import RuleError, RuleSet, example_failures, load_file, parse_rule
 
 RULES = RuleSet.load()
 
@@ -103,7 +103,7 @@ def test_disable_by_group_and_id():
 
 
 def test_every_bundled_file_is_valid():
-    from cleaner.rules import default_rules_dir
+    from cleaner.decide.rules import default_rules_dir
 
     files = sorted(default_rules_dir().glob("*.toml"))
     assert {f.name for f in files} >= {"nav.toml", "captions.toml", "tails.toml", "metadata.toml"}

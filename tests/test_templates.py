@@ -12,7 +12,8 @@ from warcs import FOOTER, MENU, write_warc
 import cleaner as package
 from cleaner import Cleaner, clean
 from cleaner.pipeline import build
-from cleaner.templates import MIN_PAGES, REVIEW_LINES, PageLines, Templates, TemplatesError, host, key, page_lines
+from cleaner.decide.templates import (MIN_PAGES, REVIEW_LINES, PageLines, Templates, TemplatesError, host, key,
+                                      page_lines)
 
 NEWSLETTER = "Sign up for our morning briefing"
 
@@ -255,7 +256,7 @@ def test_diff_says_on_how_many_pages_of_the_site_a_line_is(tmp_path):
 def test_templates_fast_counts_the_lines_clean_fast_sees(tmp_path, monkeypatch):
     """`cleaner clean --fast` extracts HTML otherwise than the default: `cleaner templates --fast`
     counts with the same extraction (the cleaner it builds is a fast one)."""
-    from cleaner import cli_templates
+    from cleaner.cli import templates as cli_templates
 
     seen = []
     monkeypatch.setattr(cli_templates, "learn_batch", lambda cleaner, *a, **k: seen.append(cleaner.fast) or Templates())

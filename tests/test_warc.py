@@ -12,7 +12,7 @@ from warcio.warcwriter import WARCWriter
 from warcs import FOOTER, gzipped, page, response, write_warc
 
 from cleaner import clean
-from cleaner.warc import read_records
+from cleaner.io.warc import read_records
 
 NOT_PAGES = {"HTTP error": 1, "not HTML or text": 1, "redirect": 1, "request record": 1, "revisit record": 1,
              "warcinfo record": 1}
@@ -195,7 +195,7 @@ def test_missing_file_and_a_folder_are_one_line_each(tmp_path):
 def _clean_or_die(cleaner, record, **kwargs):
     import os
 
-    from cleaner.warc import clean_record
+    from cleaner.io.warc import clean_record
 
     if record.url.endswith("/poison"):
         os._exit(1)  # a crash that kills the worker process

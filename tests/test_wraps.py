@@ -2,7 +2,7 @@
 
 import pytest
 
-from cleaner.wraps import find_chunk_cuts, repair, should_glue, word_frequency
+from cleaner.decide.wraps import find_chunk_cuts, repair, should_glue, word_frequency
 
 
 def texts(raw: str) -> list[str]:

@@ -5,7 +5,7 @@ lies outside it). Here they only *report*: which rule matched a line and of what
 line sits inside the densest run of prose or how far from it, after a tail heading with little prose
 following, whether it is printed twice, sits above a photo credit, among metadata items, before the
 title; and with that the line's own shape, the same for its neighbours, windows around it and the
-page as a whole. `cleaner.model` turns a row into the decision.
+page as a whole. `cleaner.decide.model` turns a row into the decision.
 
 Some evidence still decides by itself, because it is certain: a rule marked ``certain`` (and every
 user rule), the lifting of metadata fields (bylines, datelines) and of the title. Those lines are
@@ -27,7 +27,7 @@ from itertools import accumulate
 import numpy as np
 import regex
 
-from .document import Document, Line
+from ..document import Document, Line
 from .features import Features, features, is_story_text
 from .heuristics import CAPTION_MAX_WORDS, END_MIN_PROSE_BEFORE, REGION_COST_OTHER, REGION_EXTEND, \
     TAIL_MAX_PROSE_AFTER, region_score

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from .document import Document
+from ..document import Document
 from .rules import RuleError, RuleSet
 
 HEURISTICS = {

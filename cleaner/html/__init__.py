@@ -23,10 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import chooser, extractors
-from .document import Document
+from ..document import Document
 from .markup import sanitize
-from .pipeline import build
-from .read import decode_html as decode
+from ..pipeline import build
+from ..io.read import decode_html as decode
 
 FALLBACK_VISIBLE = "html.fallback-visible-text"
 TOO_DEEP = "html.too-deep"

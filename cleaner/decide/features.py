@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import regex
 
-from .document import Line
+from ..document import Line
 from .language import CJK_CLASS, WORD, is_cjk, stoplist
 
 _CJK_CHAR = regex.compile(CJK_CLASS)

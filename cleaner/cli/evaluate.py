@@ -16,11 +16,11 @@ from pathlib import Path
 
 import click
 
-from . import Cleaner
-from .batch import SUFFIXES, Input, InputError, clean_input, read_input
-from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
-from .evaluate import DocScore, score_doc, summarize, worst, worst_table
-from .read import NotText, decode
+from .. import Cleaner
+from ..io.batch import SUFFIXES, Input, InputError, clean_input, read_input
+from . import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, make_cleaner
+from ..score.evaluate import DocScore, score_doc, summarize, worst, worst_table
+from ..io.read import NotText, decode
 
 TRUTH_FILE = "truth.txt"
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import regex
 
-from .document import Join, Line
+from ..document import Join, Line
 from .language import CJK_CLASS
 from .normalize import normalize_line
 

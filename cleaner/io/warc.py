@@ -28,13 +28,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from . import Cleaner, render
+from .. import Cleaner, render
 from .batch import InputError, Outcome, too_big
 from .jsonl import Fields, metadata, output_text
 from .read import NotText, binary_kind, decode, decode_html, is_empty, is_html
-from .rules import RuleTimeout
+from ..decide.rules import RuleTimeout
 from .stats import removal_counts
-from .templates import host
+from ..decide.templates import host
 
 SUFFIXES = (".warc", ".warc.gz")
 CHUNK = 1 << 16  # compressed bytes read at a time

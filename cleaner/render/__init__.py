@@ -13,9 +13,9 @@ from typing import Any
 
 import regex
 
-from .document import Document, Line
-from .language import code
-from .normalize import comparison_key
+from ..document import Document, Line
+from ..decide.language import code
+from ..decide.normalize import comparison_key
 
 _SURROGATE = regex.compile(r"[\ud800-\udfff]")
 # A YAML plain scalar that reads back as the same string: letters, digits and a few marks, no ": " or " #".

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import Cleaner, __version__
+from .. import Cleaner, __version__
 from .outputs import write_atomic
 
 FINGERPRINT = ".cleaner-fingerprint"
@@ -25,7 +25,7 @@ def fingerprint(cleaner: Cleaner, **options: object) -> str:
     for rule in cleaner.rules.rules:
         digest.update(repr((rule.id, rule.kind, rule.pattern, rule.field, rule.max_words, rule.case_sensitive,
                             rule.contains)).encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json", ".toml")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import regex
 
-from . import Cleaner, Result, formats, render
+from .. import Cleaner, Result, render
+from . import formats
 from .markdown import SUFFIXES as MARKDOWN_SUFFIXES
 from .read import HTML_SUFFIXES, NotText, decode, decode_html, is_empty
-from .rules import RuleTimeout
+from ..decide.rules import RuleTimeout
 from .stats import Counts, removal_counts
-from .templates import PageLines, file_site
+from ..decide.templates import PageLines, file_site
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -223,7 +224,7 @@ def render_result(result: Result, fmt: str, with_metadata: bool = False, one_lin
     if fmt == "json":
         return render.json_text(result.to_dict(), indent=None if one_line else 1) + "\n"
     if fmt == "explain":
-        from .review import annotated
+        from ..render.review import annotated
 
         return annotated(result.document)
     text = render.markdown(result.document, links) if fmt == "markdown" else result.text

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from . import Cleaner
+from .. import Cleaner
 from .batch import Input, InputError, Outcome, decode_input, map_ordered, read_input
 from .jsonl import Fields, Line, document, line_crashed, line_site
-from .templates import Templates, file_site, host, page_lines, site_of
+from ..decide.templates import Templates, file_site, host, page_lines, site_of
 from .warc import Record, decode_record, record_crashed, record_source
 
 

@@ -1,6 +1,6 @@
 """`cleaner templates`: count a batch's lines per site and write them for review and reuse.
 
-Registered on the `main` group through cli.py's LazyGroup; it reuses that module's helpers.
+Registered on the `main` group through cli/__init__.py's LazyGroup; it reuses that module's helpers.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from .batch import MAX_BYTES, STDIN, SUFFIXES, available_cpus
-from .cli import (CONTEXT, DISABLE_OPTION, RULES_OPTION, URL_FIELD_OPTION, Refused, Report, _input_format,
-                  _need_warc_files, _open_early, error, learn_batch, make_cleaner)
-from .jsonl import SUFFIXES as JSONL_SUFFIXES
-from .jsonl import Fields
-from .outputs import STDIO, OutputError, check_not_an_input
-from .warc import SUFFIXES as WARC_SUFFIXES
+from ..io.batch import MAX_BYTES, STDIN, SUFFIXES, available_cpus
+from . import (CONTEXT, DISABLE_OPTION, RULES_OPTION, URL_FIELD_OPTION, Refused, Report, _input_format,
+               _need_warc_files, _open_early, error, learn_batch, make_cleaner)
+from ..io.jsonl import SUFFIXES as JSONL_SUFFIXES
+from ..io.jsonl import Fields
+from ..io.outputs import STDIO, OutputError, check_not_an_input
+from ..io.warc import SUFFIXES as WARC_SUFFIXES
 
 
 @click.command(context_settings=CONTEXT)

@@ -29,15 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from . import Cleaner, Result, render
+from .. import Cleaner, Result, render
 from .batch import Outcome
-from .language import code
+from ..decide.language import code
 from .outputs import STDIO
 from .outputs import open_output as open_sink
 from .read import is_empty
-from .rules import RuleTimeout
+from ..decide.rules import RuleTimeout
 from .stats import Counts, removal_counts
-from .templates import host
+from ..decide.templates import host
 
 SUFFIXES = tuple(name + packed for name in (".jsonl", ".ndjson") for packed in ("", ".gz", ".zst"))
 SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping the rest of a line longer than max_bytes

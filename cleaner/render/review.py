@@ -22,9 +22,9 @@ from typing import Any
 import click
 import regex
 
-from . import render
-from .document import Document, Join, Line
-from .metadata import field_value
+from .. import render
+from ..document import Document, Join, Line
+from ..decide.metadata import field_value
 
 PAGE_METADATA = "html"  # the `by` of a field that came from the HTML page's own metadata
 NOT_A_LINE = "normalize.empty"  # a source line that was nothing but invisible characters

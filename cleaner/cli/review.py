@@ -1,6 +1,6 @@
 """Review commands: `cleaner diff`, `cleaner check` and `cleaner rules list|show|test`.
 
-They are registered on the `main` group at the end of cli.py and reuse its helpers, so import
+They are registered on the `main` group at the end of cli/__init__.py and reuse its helpers, so import
 them through `cleaner.cli`.
 """
 
@@ -13,13 +13,14 @@ from pathlib import Path
 
 import click
 
-from . import RuleError, review
-from .batch import InputError, clean_input, find_inputs, output_path, read_input, render_result
-from .outputs import write_atomic
-from .cli import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, load_templates, make_cleaner
-from .overrides import HEURISTICS, is_disabled
-from .read import is_html
-from .rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files, too_slow
+from .. import RuleError
+from ..render import review
+from ..io.batch import InputError, clean_input, find_inputs, output_path, read_input, render_result
+from ..io.outputs import write_atomic
+from . import CONTEXT, DISABLE_OPTION, RULES_OPTION, error, load_templates, make_cleaner
+from ..decide.overrides import HEURISTICS, is_disabled
+from ..io.read import is_html
+from ..decide.rules import RuleSet, default_rules_dir, example_failures, load_file, rule_files, too_slow
 
 @click.command(context_settings=CONTEXT)
 @click.argument("source", metavar="INPUT")

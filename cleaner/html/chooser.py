@@ -5,7 +5,7 @@ candidate and against the page's visible text), its prose share (words on long l
 sentences), its link share (words on lines that are the text of a link of the page), its line
 length, how much of it the other candidates also extracted and how much of theirs it holds, and
 a few hints about the page (its link density, whether it declares itself a product, a forum
-thread or an article). A boosted ensemble of small regression trees (cleaner/html_chooser.json,
+thread or an article). A boosted ensemble of small regression trees (cleaner/html/html_chooser.json,
 trained by benchmarks/train_html_chooser.py) predicts each candidate's F1 from them; the
 candidate with the highest prediction is chosen. `fill_gaps` then puts back the lines another
 extractor found between two lines that follow each other in the chosen text (an embedded post or

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .document import Document
+from ..document import Document
 
 Counts = dict[str, tuple[int, int]]  # rule or heuristic id -> (lines, characters)
 

@@ -282,7 +282,7 @@ def load_file(path: Path, check: bool = True) -> list[Rule]:
 
 def default_rules_dir() -> Path:
     """The bundled rule sets: inside the installed package, or the source tree's top-level rules/."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     packaged = here / "rules"
     return packaged if packaged.is_dir() else here.parent / "rules"
 

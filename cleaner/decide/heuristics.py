@@ -9,8 +9,8 @@
 On the HTML path (text an extractor cut out of a page) these decide directly, and tail headings
 proposed by ``tail.*`` rules are cut here too (`cut_tails`), but only when little prose follows
 them; end headings (``end.*``: the start of a comment section) once article prose came before them.
-On scraped text the decision model (`cleaner.model`) decides and only the duplicates, captions of
-dropped credits and the region's scoring (`region_score`, read by `cleaner.evidence`) are used.
+On scraped text the decision model (`cleaner.decide.model`) decides and only the duplicates, captions of
+dropped credits and the region's scoring (`region_score`, read by `cleaner.decide.evidence`) are used.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import accumulate
 
-from .document import Document, Line
+from ..document import Document, Line
 from .features import MIN_STOP_DENSITY, Features, is_story_text
 from .normalize import comparison_key
 

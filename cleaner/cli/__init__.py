@@ -24,17 +24,18 @@ from typing import IO, BinaryIO, TypeVar
 
 import click
 
-from . import Cleaner, RuleError, __version__, learn, render, resume
-from .batch import (MAX_BYTES, STDIN, SUFFIXES, Input, InputError, Outcome, Task, available_cpus, clean_task,
-                    find_inputs, listed_inputs, map_ordered, output_path, read_file_list, task_crashed, up_to_date)
-from .jsonl import SUFFIXES as JSONL_SUFFIXES
-from .jsonl import CompressionError, Fields, clean_line, line_crashed, open_output, read_lines
-from .outputs import STDIO, OutputError, check_folder, check_not_an_input, reason, same_file, write_inside
-from .outputs import open_output as open_sink
-from .stats import RemovalStats
-from .templates import Templates, TemplatesError
-from .warc import SUFFIXES as WARC_SUFFIXES
-from .warc import MissingWarcio, clean_record, read_records, record_crashed, require_warcio
+from .. import Cleaner, RuleError, __version__, render
+from ..io import learn, resume
+from ..io.batch import (MAX_BYTES, STDIN, SUFFIXES, Input, InputError, Outcome, Task, available_cpus, clean_task,
+                        find_inputs, listed_inputs, map_ordered, output_path, read_file_list, task_crashed, up_to_date)
+from ..io.jsonl import SUFFIXES as JSONL_SUFFIXES
+from ..io.jsonl import CompressionError, Fields, clean_line, line_crashed, open_output, read_lines
+from ..io.outputs import STDIO, OutputError, check_folder, check_not_an_input, reason, same_file, write_inside
+from ..io.outputs import open_output as open_sink
+from ..io.stats import RemovalStats
+from ..decide.templates import Templates, TemplatesError
+from ..io.warc import SUFFIXES as WARC_SUFFIXES
+from ..io.warc import MissingWarcio, clean_record, read_records, record_crashed, require_warcio
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 T = TypeVar("T")
@@ -71,9 +72,9 @@ class LazyGroup(click.Group):
     """A group whose subcommands in other modules are imported only when named (or listed in
     --help), so `cleaner clean` starts without loading the review and evaluation commands."""
 
-    LAZY = {"eval": ("cli_eval", "evaluate"), "diff": ("cli_review", "diff"),
-            "check": ("cli_review", "check"), "rules": ("cli_review", "rules"),
-            "templates": ("cli_templates", "templates")}
+    LAZY = {"eval": ("evaluate", "evaluate"), "diff": ("review", "diff"),
+            "check": ("review", "check"), "rules": ("review", "rules"),
+            "templates": ("templates", "templates")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.LAZY])

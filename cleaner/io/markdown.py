@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from .document import Document, Line
-from .language import CJK_CLASS, detect
-from .normalize import normalize_line, split_physical_lines
+from ..document import Document, Line
+from ..decide.language import CJK_CLASS, detect
+from ..decide.normalize import normalize_line, split_physical_lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import regex
 
-from .document import Document, Line
+from ..document import Document, Line
 from .features import Features, is_story_text
 from .language import WORD
 from .normalize import comparison_key

@@ -15,7 +15,7 @@ import threading
 
 import regex
 
-from .render import FIELDS
+from ..render import FIELDS
 
 MAX_DEPTH = 2048  # libxml2's nesting limit with huge_tree
 TRAFILATURA = {"balanced": "trafilatura", "precision": "trafilatura-precision", "recall": "trafilatura-recall"}

@@ -1,6 +1,6 @@
 """The decision model: gradient-boosted trees over each line's evidence, in two passes.
 
-The first pass scores every open line from its own row of evidence (`cleaner.evidence`). The second
+The first pass scores every open line from its own row of evidence (`cleaner.decide.evidence`). The second
 pass reads the same row plus the first pass's scores of the neighbours (a window of lines around
 it, the page's mean), so that a line is judged with the lines around it: a run of junk is junk
 together, a short line between two paragraphs is a subheading. A line is dropped when its final

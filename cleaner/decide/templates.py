@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .document import Document
+from ..document import Document
 from .normalize import comparison_key
 
 FORMAT = "cleaner-templates/1"
@@ -256,13 +256,13 @@ class Templates:
 
     def save(self, path: str | Path, min_pages: int = MIN_PAGES) -> None:
         """Write the counts to `path` as JSON (see `to_dict`), atomically."""
-        from .outputs import write_atomic
+        from ..io.outputs import write_atomic
 
         write_atomic(Path(path), self.dumps(min_pages))
 
     def dumps(self, min_pages: int = MIN_PAGES) -> str:
         """The JSON text of `to_dict`, one line per repeated line for review."""
-        from .render import json_text
+        from ..render import json_text
 
         data = self.to_dict(min_pages)
         sites = ",\n".join(
