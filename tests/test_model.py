@@ -126,3 +126,14 @@ def test_contributions_credit_each_split_to_its_features_group(shipped):
                 value = new
     got = model.Forest.from_dump(shipped["first"]).contributions(x, groups, 7)
     assert np.allclose(got, expected)
+
+
+def test_a_removal_names_the_uncertain_rule_whose_evidence_weighed_against_the_line():
+    """Credits and tail headings are evidence, not verdicts; when the model drops such a line on
+    that evidence, the id says which rule it was, so a diff stays readable."""
+    result = clean(open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read())
+    by = {r["text"]: r["by"] for r in result.removed}
+    assert by["Latest World News"] == "model:tail.latest"
+    assert by["Some South Koreans have staged a rally against their government’s plans to supply weapons to Ukraine (AP)"] \
+        == "model:caption.credit.agency-parens"
+    assert by["Three men say in lawsuits that Sean ‘Diddy’ Combs sexually assaulted them"] == "model:outside-region"
