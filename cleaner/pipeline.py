@@ -12,13 +12,13 @@ rules and the line heuristics decide directly (tails, duplicates, captions), no 
 from __future__ import annotations
 
 from .decide import heuristics, metadata, model
-from .document import Document
 from .decide.evidence import Evidence, gather
-from .decide.features import Features, features, is_story_text, line_features
+from .decide.features import Features, features, is_story_text
 from .decide.language import detect, iso
 from .decide.normalize import split_physical_lines
 from .decide.rules import RuleSet
 from .decide.wraps import repair
+from .document import Document
 
 MODEL_PREFIX = "model:"
 NO_PROSE = "model.no-prose"
@@ -58,11 +58,9 @@ def decide(doc: Document, rules: RuleSet) -> None:
 def _captions(doc: Document, ev: Evidence) -> None:
     """A photo credit that went takes its caption, the line just above it, along: nine times in
     ten that line is the picture's caption (`heuristics.caption_before_credit` says when it is not)."""
-    feats = None
     for i, (line, rule) in enumerate(zip(doc.lines, ev.hits)):
         if rule is not None and rule.kind == "credit" and not line.kept:
-            feats = feats or features(doc.lines, doc.language)
-            heuristics.caption_before_credit(doc, feats, i)
+            heuristics.caption_before_credit(doc, ev.feats, i)
 
 
 def _apply_model(doc: Document, ev: Evidence) -> None:
@@ -78,7 +76,7 @@ def _apply_model(doc: Document, ev: Evidence) -> None:
 def _safety_net(doc: Document, ev: Evidence) -> None:
     """Undo the model's removals when they leave almost nothing of the open lines."""
     lines = [doc.lines[i] for i in ev.open]
-    words = [line_features(ln.text, doc.language).words for ln in lines]  # counts CJK characters too
+    words = [ev.feats[i].words for i in ev.open]  # counts CJK characters too
     total = sum(words)
     kept = sum(w for ln, w in zip(lines, words) if ln.kept)
     if total and (kept == 0 or kept < heuristics.SAFETY_MIN_SHARE * total and kept < heuristics.SAFETY_MIN_WORDS):

@@ -108,6 +108,7 @@ class Evidence:
     rule_ids: list[str | None]  # per open line: the id of the (uncertain) rule that matched it
     has_region: bool
     hits: list[Rule | None]  # per line of the document: the rule that matched it
+    feats: list[Features]  # per line of the document
 
 
 @lru_cache(maxsize=1 << 16)
@@ -421,5 +422,5 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
         rows.append(row)
         ids.append(rule.id if rule is not None else None)
     matrix = np.array(rows, dtype=np.float32).reshape(len(rows), len(NAMES))
-    return Evidence(matrix, open_idx, ids, span is not None, hits)
+    return Evidence(matrix, open_idx, ids, span is not None, hits, feats)
 
