@@ -45,7 +45,7 @@ def decide(doc: Document, rules: RuleSet) -> None:
     """Gather the evidence and let the model drop what it judges junk."""
     ev = gather(doc, rules)
     if not ev.has_region:
-        if ev.open and not any(w.startswith(NO_PROSE) for w in doc.warnings):
+        if ev.open:
             doc.warnings.append(f"{NO_PROSE}: no line reads like prose (a table, a list, a calendar); "
                                 "the model kept every line")
         return
