@@ -375,9 +375,10 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
     core_w3 = windowed(core_known, 3).tolist()
 
     open_idx = [i for i, ln in enumerate(lines) if ln.kept]
-    rows: list[list[float]] = []
+    # filled row by row: as lists, 140 Python floats take 4.5 KB a line (4.5 GB for a million lines)
+    matrix = np.empty((len(open_idx), len(NAMES)), dtype=np.float32)
     ids: list[str | None] = []
-    for i in open_idx:
+    for k, i in enumerate(open_idx):
         ln, f, rule = lines[i], feats[i], hits[i]
         shape = _shape(ln.text)
         group = rule.group if rule is not None else None
@@ -419,8 +420,7 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
             core[i], in_title[i], core_w3[i],
             *ctx, *window, math.log1p(run[i]), *page,
         ]
-        rows.append(row)
+        matrix[k] = row
         ids.append(rule.id if rule is not None else None)
-    matrix = np.array(rows, dtype=np.float32).reshape(len(rows), len(NAMES))
     return Evidence(matrix, open_idx, ids, span is not None, hits, feats)
 

@@ -25,6 +25,7 @@ import numpy as np
 from .evidence import FEATURES, GROUPS, NAMES
 
 MODEL_FILE = Path(__file__).with_name("line_model.json")
+CHUNK_ROWS = 2048  # rows walked down the trees at once
 SEQ_OFFSETS = (-3, -2, -1, 1, 2, 3)
 SEQ_WINDOWS = (5, 15)
 SEQ_NAMES = tuple(f"p{o:+d}" for o in SEQ_OFFSETS) + tuple(f"p_w{w}" for w in SEQ_WINDOWS) + ("p_self", "p_page")
@@ -101,16 +102,20 @@ class Forest:
 
     def score(self, x: np.ndarray) -> np.ndarray:
         """Raw scores (log-odds) of the rows of `x`."""
-        if len(x) == 0:
-            return np.zeros(0)
-        return self.value[self.leaves(x)].sum(axis=1)
+        return self._sum_over_trees(x, self.value)
 
     def contributions(self, x: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
         """(rows, n_groups): each split's change in value credited to the group of its feature
         (Saabas), read from a table of every node's path sums."""
-        if len(x) == 0:
-            return np.zeros((0, n_groups))
-        return self.path_sums(groups, n_groups)[self.leaves(x)].sum(axis=1)
+        return self._sum_over_trees(x, self.path_sums(groups, n_groups))
+
+    def _sum_over_trees(self, x: np.ndarray, table: np.ndarray) -> np.ndarray:
+        """Per row of `x`, the sum over the trees of `table` at the leaf reached, CHUNK_ROWS rows at a
+        time (the walk holds a few integers per row and tree: memory stays flat on a long page)."""
+        out = np.zeros((len(x),) + table.shape[1:])
+        for start in range(0, len(x), CHUNK_ROWS):
+            out[start:start + CHUNK_ROWS] = table[self.leaves(x[start:start + CHUNK_ROWS])].sum(axis=1)
+        return out
 
     def path_sums(self, groups: np.ndarray, n_groups: int) -> np.ndarray:
         """(nodes, n_groups): for each node, the changes in value along the path from its root,
@@ -140,8 +145,12 @@ class LineModel:
     def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """First-pass and final probabilities of the rows of one page (in page order)."""
         p1 = _sigmoid(self.first.score(x))
-        p2 = _sigmoid(self.second.score(np.hstack([x, sequence_features(p1)])))
-        return p1, p2
+        seq = sequence_features(p1)
+        raw = np.zeros(len(x))
+        for start in range(0, len(x), CHUNK_ROWS):
+            end = start + CHUNK_ROWS
+            raw[start:end] = self.second.score(np.hstack([x[start:end], seq[start:end]]))
+        return p1, _sigmoid(raw)
 
     def reasons(self, x: np.ndarray, rule_ids: list[str | None]) -> list[str]:
         """For each row, what weighed against keeping it: the rule that matched it (`rule_ids`) when
