@@ -28,6 +28,20 @@ def run_cli(*args: object, input: str | bytes | None = None) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], input=input)
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file below `root` (relative POSIX path -> bytes): a snapshot to compare before and after."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def input_folder(tmp_path: Path, page: str, word: str, *names: str) -> Path:
+    """`tmp_path/in` with one file per name: `page` with `word` replaced by the name (distinct texts)."""
+    src = tmp_path / "in"
+    src.mkdir(exist_ok=True)
+    for name in names:
+        (src / name).write_text(page.replace(word, name), encoding="utf-8")
+    return src
+
+
 @pytest.fixture
 def mixed_folder(tmp_path: Path) -> Path:
     """A folder with one good article, one whitespace-only file and one image named .txt."""

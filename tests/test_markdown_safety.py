@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ARTICLE, BODY
+from conftest import ARTICLE, BODY, input_folder, tree
 from conftest import run_cli as run
 
 from cleaner.io import resume
@@ -23,16 +23,8 @@ LINKED = ("The [budget committee](https://example.org/committee) said the work w
 PAGE = f"  * [Home](/)\n  * [World](/world/)\n\n# Town to rebuild the old bridge\n\n{PROSE}\n\n{LINKED}\n"
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def md_folder(tmp_path: Path, *names: str) -> Path:
-    src = tmp_path / "in"
-    src.mkdir(exist_ok=True)
-    for name in names:
-        (src / name).write_text(PAGE.replace("Tuesday", name), encoding="utf-8")
-    return src
+    return input_folder(tmp_path, PAGE, "Tuesday", *names)
 
 
 # ---- a Markdown output never overwrites a Markdown input -------------------------------------------

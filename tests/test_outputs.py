@@ -9,23 +9,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, BODY
+from conftest import ARTICLE, BODY, input_folder, tree
 from conftest import run_cli as run
 
 from cleaner import clean
 from cleaner.io import outputs
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def folder(tmp_path: Path, *names: str) -> Path:
-    src = tmp_path / "in"
-    src.mkdir(exist_ok=True)
-    for name in names:
-        (src / name).write_text(ARTICLE.replace("Monday", name))
-    return src
+    return input_folder(tmp_path, ARTICLE, "Monday", *names)
 
 
 # ---- an output is never an input -----------------------------------------------------------------
