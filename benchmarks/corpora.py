@@ -144,7 +144,7 @@ def main() -> None:
             print(row(f"{corpus} {variant}", scores, f"  {len(docs) / seconds:6.1f} docs/s/proc, {wall:.0f} s"))
             if args.keep_all and variant != "html":
                 kept = [score_doc(t, p.read_text(encoding="utf-8", errors="replace")) for t, p in zip(truths, paths)]
-                print(row(f"  keep everything", kept))
+                print(row("  keep everything", kept))
             if not args.no_groups and any(groups):
                 by: dict[str, list[DocScore]] = defaultdict(list)
                 for g, s in zip(groups, scores):
