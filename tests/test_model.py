@@ -137,3 +137,18 @@ def test_a_removal_names_the_uncertain_rule_whose_evidence_weighed_against_the_l
     assert by["Some South Koreans have staged a rally against their government’s plans to supply weapons to Ukraine (AP)"] \
         == "model:caption.credit.agency-parens"
     assert by["Three men say in lawsuits that Sean ‘Diddy’ Combs sexually assaulted them"] == "model:outside-region"
+
+
+def test_scores_do_not_depend_on_how_many_rows_are_walked_at_once(monkeypatch):
+    """Long pages are walked down the trees in chunks of rows (memory stays flat): the chunks'
+    boundaries must not change a score, nor a removal's reason."""
+    doc = build(open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read())
+    ev = evidence.gather(doc, RuleSet.load())
+    m = model.load()
+    whole = m.probabilities(ev.matrix)
+    reasons = m.reasons(ev.matrix, ev.rule_ids)
+    monkeypatch.setattr(model, "CHUNK_ROWS", 7)
+    chunked = m.probabilities(ev.matrix)
+    assert len(ev.matrix) > 7 * 3
+    assert np.allclose(whole[0], chunked[0]) and np.allclose(whole[1], chunked[1])
+    assert m.reasons(ev.matrix, ev.rule_ids) == reasons
