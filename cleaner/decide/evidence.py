@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -279,11 +278,11 @@ def _meta_items(doc: Document, feats: list[Features], hits: list[Rule | None]) -
     return out
 
 
-def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = None) -> Evidence:
+def gather(doc: Document, rules: RuleSet) -> Evidence:
     """Apply the certain decisions to `doc` (certain rules, fields, the title) and return the rows
-    of every line left open. `hits` (each line's rule) skips matching when the caller has them."""
+    of every line left open."""
     feats = features(doc.lines, doc.language)
-    hits = decide_rules(doc, rules, feats) if hits is None else list(hits)
+    hits = decide_rules(doc, rules, feats)
     n = len(doc.lines)
     # lines the structure reads as content candidates: no rule matched them
     usable = [ln.kept and hits[i] is None for i, ln in enumerate(doc.lines)]
@@ -392,11 +391,11 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
                 ctx += [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
         window = win[i].tolist()
         if span:
-            inside, before, after = float(start <= i < end), float(i < start), float(i >= end)
+            in_region, before, after = float(start <= i < end), float(i < start), float(i >= end)
             dist = math.log1p(start - i if before else i - end + 1 if after else 0)
-            pos = (i - start) / max(1, end - start) if inside else 0.0
+            pos = (i - start) / max(1, end - start) if in_region else 0.0
         else:
-            inside = before = after = dist = pos = 0.0
+            in_region = before = after = dist = pos = 0.0
         row = [
             log_words[i], math.log1p(len(ln.text)), f.stop, float(f.terminal), prose[i], headline[i],
             float(f.linky), float(f.list_item), float(f.cjk), f.numeric, float(f.bullets), float(f.turn),
@@ -410,7 +409,7 @@ def gather(doc: Document, rules: RuleSet, hits: Sequence[Rule | None] | None = N
             float(any(credit[max(0, i - 2):i + 3])),
             float(rule is not None and rule.kind == "field"), float(rule is not None and rule.kind == "tail"),
             float(rule is not None and rule.kind == "end"), meta[i],
-            inside, before, after, dist, pos, region_words / total_words if span else 0.0,
+            in_region, before, after, dist, pos, region_words / total_words if span else 0.0,
             cut[i], after_tail[i], after_end[i], tail_dist[i],
             math.log1p(counts.get(keys[i], 1) - 1) if keys[i] in counts else 0.0, later[i],
             float(counts.get(keys[i], 0) >= 3),
