@@ -18,7 +18,7 @@ from .decide.language import detect, iso
 from .decide.normalize import split_physical_lines
 from .decide.rules import RuleSet
 from .decide.wraps import repair
-from .document import Document
+from .document import Decision, Document, Line
 
 MODEL_PREFIX = "model:"
 NO_PROSE = "model.no-prose"
@@ -31,12 +31,15 @@ def build(text: str, source: str = "<text>") -> Document:
     return Document(source=source, lines=repair(unified, iso(language)), original=unified, language=language)
 
 
-def clean_document(doc: Document, rules: RuleSet, profile: str = "text") -> Document:
-    """Decide every line of `doc` (in place) and fill its metadata; return it."""
+def clean_document(doc: Document, rules: RuleSet, profile: str = "text", settle: bool = False) -> Document:
+    """Decide every line of `doc` (in place) and fill its metadata; return it. With `settle`, the
+    text profile decides the kept lines again until nothing changes (`settle`)."""
     if profile == "html":
         _html_pass(doc, rules)
     else:
         decide(doc, rules)
+        if settle:
+            settle_lines(doc, rules)
     metadata.collect_fields(doc)
     return doc
 
@@ -53,6 +56,29 @@ def decide(doc: Document, rules: RuleSet) -> None:
     heuristics.duplicates(doc)
     _captions(doc, ev)
     _safety_net(doc, ev)
+
+
+def settle_lines(doc: Document, rules: RuleSet) -> None:
+    """Decide the kept lines again as a document of their own, and carry what that removes back,
+    until a round decides nothing: cleaning the output then gives it back unchanged."""
+    for _ in range(len(doc.lines)):
+        kept = doc.kept()
+        if len(kept) < 2:
+            return
+        text = "\n\n".join(ln.text for ln in kept)
+        again = Document(doc.source, [Line(ln.text, 2 * i, 2 * i + 1, kind=ln.kind, level=ln.level,
+                                           link_share=ln.link_share, template_pages=ln.template_pages)
+                                      for i, ln in enumerate(kept)],
+                         original=text, language=detect(text), site=doc.site, site_pages=doc.site_pages)
+        decide(again, rules)
+        decided = [(ln, new) for ln, new in zip(kept, again.lines) if new.decision is not None]
+        if not decided or len(decided) == len(kept):
+            return
+        for line, new in decided:
+            d = new.decision
+            if d.action == "field" and d.field in doc.metadata:  # a second title: removed, not lifted
+                d = Decision("drop", d.by)
+            line.decision = d
 
 
 def _captions(doc: Document, ev: Evidence) -> None:

@@ -113,3 +113,12 @@ def test_clean_does_not_import_the_review_and_evaluation_commands():
     out = subprocess.run([sys.executable, "-c", code], input="A line of text.\n", capture_output=True, text=True)
     assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
     assert run("rules", "list").exit_code == 0
+
+
+def test_stable_output_cleaned_again_comes_back_unchanged(tmp_path):
+    from cleaner import Cleaner
+
+    res = run("clean", "-", "--stable", input=ARTICLE)
+    assert res.exit_code == 0 and res.output.rstrip("\n") == Cleaner(stable=True).clean(ARTICLE).text
+    again = run("clean", "-", "--stable", input=res.output)
+    assert again.output == res.output

@@ -1,6 +1,6 @@
 """Properties of `cleaner.clean` over arbitrary Unicode text and over generated documents.
 
-Never raises; every word of the output comes from the input (whitespace and the
+Never raises; with `stable`, idempotent; every word of the output comes from the input (whitespace and the
 hyphens of repaired wraps aside); the output invents no characters.
 """
 
@@ -13,7 +13,7 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cleaner import clean
+from cleaner import Cleaner, clean
 from cleaner.decide.normalize import normalize_line, split_physical_lines
 from cleaner.io.read import NotText, decode
 
@@ -82,6 +82,21 @@ def squeezed(text: str) -> str:
 def test_clean_never_raises(text):
     result = clean(text)
     assert isinstance(result.text, str)
+
+
+STABLE = Cleaner(stable=True)
+
+
+@SETTINGS
+@given(TEXTS)
+@example("The the the\n0:0:0\n")  # once: a lone short line became the title and the body was empty
+@example("The the the.\nThe the the the\nThe the the the the\n")  # once: a second headline became the title
+@example("The said said.\n0\nThe the the\nThe the said\nThe the the the\nThe the minister\n"
+         "The the the the the the the the the the the the the minister minister minister said monday monday "
+         "monday monday monday monday monday monday monday monday monday monday monday\n")  # once: settling stopped after 3 rounds
+def test_stable_cleaning_is_idempotent(text):
+    once = STABLE.clean(text).text
+    assert STABLE.clean(once).text == once
 
 
 @pytest.mark.parametrize("seed", sorted((Path(__file__).parent.parent / "seeds").glob("*.txt")), ids=lambda p: p.name[:3])

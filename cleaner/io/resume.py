@@ -24,7 +24,7 @@ def fingerprint(cleaner: Cleaner, **options: object) -> str:
     digest = hashlib.sha256(f"{__version__}\n{sorted(options.items())!r}\n{cleaner.disabled!r}\n".encode())
     for rule in cleaner.rules.rules:
         digest.update(repr((rule.id, rule.kind, rule.pattern, rule.field, rule.max_words, rule.case_sensitive,
-                            rule.contains)).encode())
+                            rule.contains, rule.certain)).encode())
     package = Path(__file__).resolve().parents[1]
     for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json", ".toml")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
