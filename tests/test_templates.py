@@ -5,12 +5,15 @@ import json
 import os
 import tracemalloc
 
+import numpy as np
 import pytest
 from conftest import run_cli
 from warcs import FOOTER, MENU, write_warc
 
 import cleaner as package
 from cleaner import Cleaner, clean
+from cleaner import pipeline
+from cleaner.decide.evidence import NAMES
 from cleaner.pipeline import build
 from cleaner.decide.templates import (MIN_PAGES, REVIEW_LINES, PageLines, Templates, TemplatesError, host, key,
                                       page_lines)
@@ -156,6 +159,31 @@ def test_clean_puts_the_counts_on_the_lines_and_the_model_reads_them():
     assert plain.site is None and plain.site_pages is None and {ln.template_pages for ln in plain.lines} == {None}
     assert Cleaner(templates=t).clean(article(7), site="example.com").document.site_pages == 5
     assert clean(article(7), templates=t).document.site is None  # no site known: no evidence
+
+
+class _SwayedModel:
+    """A model that drops every line once the page's site counts are known, whatever the line."""
+
+    def __init__(self, real):
+        self.real, self.threshold = real, real.threshold
+
+    def probabilities(self, x):
+        swayed = not np.isnan(x[:, NAMES.index("template_share")]).all()
+        p = np.full(len(x), 0.0 if swayed else 1.0)
+        return p, p
+
+    def reasons(self, x, rule_ids):
+        return self.real.reasons(x, rule_ids)
+
+
+def test_templates_only_ever_remove_lines_seen_on_other_pages_of_the_site(monkeypatch):
+    t = count("example.com", [[ln.text for ln in build(article(i)).lines] for i in range(5)])
+    monkeypatch.setattr(pipeline.model, "load", lambda real=pipeline.model.load(): _SwayedModel(real))
+    result = clean(article(7), site="example.com", templates=t)
+    by_model = {r["text"] for r in result.removed if r["by"].startswith("model:")}
+    assert by_model == {MENU, FOOTER}  # the newsletter line goes by a certain rule either way
+    assert "The council met on day 7" in result.text and "Work on bridge 7 starts" in result.text
+    assert not [r for r in clean(article(7)).removed if r["by"].startswith("model:")]  # alone it keeps all
 
 
 def test_the_site_of_a_page_is_its_url_then_its_canonical_url_then_the_fallback():
