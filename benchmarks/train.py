@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train and validate the decision model (cleaner/decide/line_model.json) on every corpus of ../shared/eval.
+"""Train and validate the decision model (cleaner/decide/line_model.npz) on every corpus of ../shared/eval.
 
     python benchmarks/train.py                 # cross-validate, print the tables, write nothing
     python benchmarks/train.py --write         # also train on everything and write the model
@@ -38,7 +38,7 @@ sys.path[0:0] = [str(ROOT), str(ROOT / "benchmarks")]
 import linedata  # noqa: E402
 from cleaner.score.evaluate import TOKEN, score_doc, summarize  # noqa: E402
 from cleaner.decide.evidence import NAMES  # noqa: E402
-from cleaner.decide.model import MODEL_FILE, SEQ_NAMES, sequence_features  # noqa: E402
+from cleaner.decide.model import MODEL_FILE, Forest, save, sequence_features  # noqa: E402
 
 K = 5
 THRESHOLDS = np.round(np.arange(0.15, 0.66, 0.025), 3)
@@ -327,18 +327,14 @@ def site_thresholds(pages, probs) -> tuple[list[str], dict[int, float]]:
 
 def write_model(pages, path: Path, threshold: float, summary: dict) -> None:
     """Train the two passes on every page and write them with the threshold cross-validation chose."""
-    model = TwoPass().fit(pages)
+    trained = TwoPass().fit(pages)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
-    data = {
-        "names": list(NAMES), "second_names": list(NAMES) + list(SEQ_NAMES), "threshold": threshold,
-        "trained": {"commit": commit, "pages": len(pages), "lines": int(sum(len(p.y) for p in pages)),
-                    "corpora": list(linedata.CORPORA), "renderings": list(linedata.RENDERINGS),
-                    "params": PARAMS, "rounds": ROUNDS, "cross-validated": summary},
-        "first": model.first.booster.dump_model()["tree_info"],
-        "second": model.second.booster.dump_model()["tree_info"],
-    }
-    path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    info = {"commit": commit, "pages": len(pages), "lines": int(sum(len(p.y) for p in pages)),
+            "corpora": list(linedata.CORPORA), "renderings": list(linedata.RENDERINGS),
+            "params": PARAMS, "rounds": ROUNDS, "cross-validated": summary}
+    save(path, Forest.from_dump(trained.first.booster.dump_model()["tree_info"]),
+         Forest.from_dump(trained.second.booster.dump_model()["tree_info"]), threshold, info)
     print(f"wrote {path} ({path.stat().st_size // 1024} KB), threshold {threshold}")
 
 

@@ -1,6 +1,5 @@
 """The decision model: the shipped trees, their evaluation, the evidence rows, and what it decides."""
 
-import json
 import math
 
 import numpy as np
@@ -12,28 +11,35 @@ from cleaner.pipeline import NO_PROSE, build
 from cleaner.decide.rules import RuleSet
 
 
-@pytest.fixture(scope="module")
-def shipped():
-    return json.loads(model.MODEL_FILE.read_text(encoding="utf-8"))
-
-
-def test_the_model_file_loads_and_names_exactly_the_features_the_code_computes(shipped):
+def test_the_model_file_loads_and_names_exactly_the_features_the_code_computes():
     m = model.load()
-    assert tuple(shipped["names"]) == evidence.NAMES
-    assert tuple(shipped["second_names"]) == evidence.NAMES + model.SEQ_NAMES
+    with np.load(model.MODEL_FILE, allow_pickle=False) as data:
+        assert tuple(data["names"].tolist()) == evidence.NAMES
+        assert tuple(data["second_names"].tolist()) == evidence.NAMES + model.SEQ_NAMES
     assert 0 < m.threshold < 1
     # every split reads a column that exists
     assert m.first.feature.max() < len(evidence.NAMES)
     assert m.second.feature.max() < len(evidence.NAMES) + len(model.SEQ_NAMES)
     assert (m.first.feature >= 0).any() and (m.second.feature >= 0).any()
+    assert model.read_info()["pages"] > 1000  # trained on the corpora, with its provenance
 
 
-def test_a_model_file_with_other_features_is_refused(tmp_path, shipped):
-    bad = dict(shipped, names=shipped["names"][:-1] + ["no_such_feature"])
-    path = tmp_path / "model.json"
-    path.write_text(json.dumps(bad))
+def test_a_model_file_with_other_features_is_refused(tmp_path, monkeypatch):
+    m = model.load()
+    path = tmp_path / "model.npz"
+    monkeypatch.setattr(model, "NAMES", evidence.NAMES[:-1] + ("no_such_feature",))
+    model.save(path, m.first, m.second, m.threshold, {})
+    monkeypatch.undo()
     with pytest.raises(ValueError, match="no_such_feature"):
         model.load.__wrapped__(path)
+
+
+def test_a_saved_model_loads_back_the_same():
+    m = model.load()
+    again = model.load.__wrapped__(model.MODEL_FILE)
+    assert again.threshold == m.threshold
+    for a in model.ARRAYS:
+        assert np.array_equal(getattr(again.second, a), getattr(m.second, a))
 
 
 def _walk(node: dict, row: list[float]) -> float:
@@ -48,22 +54,32 @@ def _walk(node: dict, row: list[float]) -> float:
     return node["leaf_value"]
 
 
-def test_the_vectorised_forest_scores_as_the_trees_read_one_by_one(shipped):
+def _random_tree(rng, depth: int, n_features: int) -> dict:
+    """A tree as LightGBM dumps it, with both kinds of missing-value handling."""
+    if depth == 0 or rng.random() < 0.2:
+        return {"leaf_value": float(rng.normal())}
+    return {"split_feature": int(rng.integers(n_features)), "threshold": float(rng.normal()),
+            "decision_type": "<=", "default_left": bool(rng.random() < 0.5),
+            "missing_type": "NaN" if rng.random() < 0.7 else "None", "internal_value": float(rng.normal()),
+            "left_child": _random_tree(rng, depth - 1, n_features),
+            "right_child": _random_tree(rng, depth - 1, n_features)}
+
+
+def test_the_vectorised_forest_scores_as_the_trees_read_one_by_one():
     rng = np.random.default_rng(0)
-    doc = build(open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read())
-    x = evidence.gather(doc, RuleSet.load()).matrix.astype(np.float64)
-    x = np.vstack([x, x + rng.normal(0, 0.5, x.shape)])  # real rows and rows off the beaten path
-    x[::7, 3] = np.nan
-    forest = model.Forest.from_dump(shipped["first"])
-    expected = [sum(_walk(t["tree_structure"], list(row)) for t in shipped["first"]) for row in x]
+    trees = [{"tree_structure": _random_tree(rng, 6, 8)} for _ in range(40)]
+    x = rng.normal(size=(300, 8))
+    x[rng.random(x.shape) < 0.1] = np.nan
+    forest = model.Forest.from_dump(trees)
+    expected = [sum(_walk(t["tree_structure"], list(row)) for t in trees) for row in x]
     assert np.allclose(forest.score(x), expected)
 
 
-def test_contributions_add_up_to_the_score(shipped):
+def test_contributions_add_up_to_the_score():
     """Saabas attribution: the root's value plus every split's change is the leaf value."""
     doc = build(open("seeds/000_0e4cd9aef007af91.txt", encoding="utf-8").read())
     x = evidence.gather(doc, RuleSet.load()).matrix.astype(np.float64)
-    forest = model.Forest.from_dump(shipped["first"])
+    forest = model.load().first
     groups = np.arange(len(evidence.NAMES)) % 5
     contrib = forest.contributions(x, groups, 5)
     assert np.allclose(contrib.sum(axis=1) + forest.value[forest.roots].sum(), forest.score(x))
@@ -104,14 +120,16 @@ def test_model_removals_name_the_evidence_that_weighed_most():
     assert all(b.split(":", 1)[1] in reasons | rule_ids for b in by_model)
 
 
-def test_contributions_credit_each_split_to_its_features_group(shipped):
+def test_contributions_credit_each_split_to_its_features_group():
     """The table of path sums gives what walking each tree split by split gives."""
-    doc = build(open("seeds/003_94744c74cf2a33e7.txt", encoding="utf-8").read())
-    x = evidence.gather(doc, RuleSet.load()).matrix.astype(np.float64)[:20]
-    groups = np.arange(len(evidence.NAMES)) % 7
+    rng = np.random.default_rng(1)
+    trees = [{"tree_structure": _random_tree(rng, 6, 8)} for _ in range(40)]
+    x = rng.normal(size=(50, 8))
+    x[rng.random(x.shape) < 0.1] = np.nan
+    groups = np.arange(8) % 7
     expected = np.zeros((len(x), 7))
     for r, row in enumerate(x):
-        for tree in shipped["first"]:
+        for tree in trees:
             node = tree["tree_structure"]
             value = node.get("internal_value", 0.0)
             while "leaf_value" not in node:
@@ -124,7 +142,7 @@ def test_contributions_credit_each_split_to_its_features_group(shipped):
                 new = node.get("leaf_value", node.get("internal_value", 0.0))
                 expected[r, groups[f]] += new - value
                 value = new
-    got = model.Forest.from_dump(shipped["first"]).contributions(x, groups, 7)
+    got = model.Forest.from_dump(trees).contributions(x, groups, 7)
     assert np.allclose(got, expected)
 
 

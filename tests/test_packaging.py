@@ -16,6 +16,7 @@ def test_wheel_ships_the_rule_sets(tmp_path):
     for f in sorted((ROOT / "rules").glob("*.toml")):
         assert f"cleaner/rules/{f.name}" in names
     assert "cleaner/html/html_chooser.json" in names  # the HTML path's chooser model
+    assert "cleaner/decide/line_model.npz" in names  # the decision model
 
 
 def test_installed_package_finds_its_rules():

@@ -6,7 +6,7 @@ it, the page's mean), so that a line is judged with the lines around it: a run o
 together, a short line between two paragraphs is a subheading. A line is dropped when its final
 score says *junk* with the margin the threshold asks: when unsure, keep.
 
-The trees are data (`line_model.json`), trained by ``benchmarks/train.py`` from ``../shared/eval``
+The trees are data (`line_model.npz`: each pass's node arrays), trained by ``benchmarks/train.py`` from ``../shared/eval``
 with LightGBM; here they are evaluated with numpy, all trees and all lines of a page at once, so
 LightGBM is not needed at run time. A dropped line is explained by the group of evidence that
 weighed most against it (each split's change in score credited to its feature's group, the Saabas
@@ -24,7 +24,8 @@ import numpy as np
 
 from .evidence import FEATURES, GROUPS, NAMES
 
-MODEL_FILE = Path(__file__).with_name("line_model.json")
+MODEL_FILE = Path(__file__).with_name("line_model.npz")
+ARRAYS = ("feature", "threshold", "nan_left", "left", "right", "value", "roots")  # a Forest's, as saved
 CHUNK_ROWS = 2048  # rows walked down the trees at once
 SEQ_OFFSETS = (-3, -2, -1, 1, 2, 3)
 SEQ_WINDOWS = (5, 15)
@@ -189,12 +190,29 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
+def save(path: Path, first: Forest, second: Forest, threshold: float, info: dict) -> None:
+    """Write the two passes as arrays (`load` reads them in milliseconds), with the feature names
+    they read and `info` (how they were trained, as JSON)."""
+    arrays = {f"{name}_{a}": getattr(forest, a) for name, forest in (("first", first), ("second", second))
+              for a in ARRAYS}
+    with open(path, "wb") as f:
+        np.savez_compressed(f, names=np.array(NAMES), second_names=np.array(NAMES + SEQ_NAMES),
+                            threshold=np.float64(threshold), info=np.array(json.dumps(info)), **arrays)
+
+
+def read_info(path: Path = MODEL_FILE) -> dict:
+    """How the model in `path` was trained (commit, pages, parameters, cross-validated scores)."""
+    with np.load(path, allow_pickle=False) as data:
+        return json.loads(str(data["info"]))
+
+
 @lru_cache(maxsize=1)
 def load(path: Path = MODEL_FILE) -> LineModel:
     """The shipped model; its feature names must be the code's (`evidence.NAMES`)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["names"]) != NAMES:
-        missing = sorted(set(data["names"]) ^ set(NAMES))
-        raise ValueError(f"{path}: the model's features differ from the code's: {missing[:10]}")
-    return LineModel(Forest.from_dump(data["first"]), Forest.from_dump(data["second"]),
-                     float(data["threshold"]), NAMES)
+    with np.load(path, allow_pickle=False) as data:
+        names = tuple(data["names"].tolist())
+        if names != NAMES or tuple(data["second_names"].tolist()) != NAMES + SEQ_NAMES:
+            missing = sorted(set(names) ^ set(NAMES))
+            raise ValueError(f"{path}: the model's features differ from the code's: {missing[:10]}")
+        first, second = (Forest(*(data[f"{name}_{a}"] for a in ARRAYS)) for name in ("first", "second"))
+        return LineModel(first, second, float(data["threshold"]), NAMES)
