@@ -4,6 +4,7 @@
     python benchmarks/train.py                 # cross-validate, print the tables, write nothing
     python benchmarks/train.py --write         # also train on everything and write the model
     python benchmarks/train.py --models logistic trees two-pass   # compare model families
+    python benchmarks/train.py --holdout site corpus --without in_region region_pos   # an ablation
 
 Needs the training extra (``pip install '.[train]'``: LightGBM, scikit-learn) and the corpora
 (``python ../shared/eval/unpack.py``). Rows come from `linedata` (cached per code version).
@@ -250,15 +251,18 @@ def fast_f1(pages, keeps) -> float:
     return 2 * P * R / (P + R) if P + R else 0.0
 
 
-def choose_threshold(pages, probs) -> float:
+def choose_threshold(pages, probs, show: bool = False) -> float:
     """The threshold with the best mean benchmark F1 over these pages (each corpus weighing the same;
-    the clean pages, whose every line is content, say nothing about where junk begins)."""
+    the clean pages, whose every line is content, say nothing about where junk begins); with `show`,
+    print the mean F1 at every threshold tried."""
     by_corpus = defaultdict(list)
     for i, p in enumerate(pages):
         if p.rendering != linedata.CLEAN:
             by_corpus[p.corpus].append(i)
     scores = [np.mean([fast_f1([pages[i] for i in idx], [keep_mask(probs[i], t) for i in idx])
                        for idx in by_corpus.values()]) for t in THRESHOLDS]
+    if show:
+        print("mean F1 by threshold: " + ", ".join(f"{t:g} {f:.4f}" for t, f in zip(THRESHOLDS, scores)))
     return float(THRESHOLDS[int(np.argmax(scores))])
 
 
@@ -351,11 +355,25 @@ def main() -> None:
     ap.add_argument("--corpus-power", type=float, default=0.5)
     ap.add_argument("--leaves", type=int, default=31)
     ap.add_argument("--rounds", type=int, default=150)
+    ap.add_argument("--param", nargs="+", default=[], metavar="KEY=VALUE",
+                    help="LightGBM parameters over the defaults, e.g. min_data_in_leaf=1000 lambda_l2=10.0")
+    ap.add_argument("--without", nargs="+", default=[], metavar="FEATURE",
+                    help="validate without these features (an ablation; never with --write)")
     args = ap.parse_args()
+    if args.without and args.write:
+        ap.error("--without is for validation only: the shipped model reads every feature")
     global CORPUS_POWER, ROUNDS
     CORPUS_POWER, ROUNDS = args.corpus_power, args.rounds
     PARAMS["num_leaves"] = args.leaves
+    for kv in args.param:
+        key, _, value = kv.partition("=")
+        PARAMS[key] = json.loads(value) if value[:1].isdigit() or value[:1] == "-" else value
     pages = linedata.load()
+    if args.without:
+        drop = [NAMES.index(n) for n in args.without]
+        for p in pages:
+            p.x = p.x.copy()
+            p.x[:, drop] = np.nan  # read as missing: the trees cannot split on them
     use_pages(pages)
     print(f"{len(pages)} pages, {sum(len(p.y) for p in pages)} open lines, {len(NAMES)} features")
     summary, thresholds = {}, {}
@@ -368,7 +386,7 @@ def main() -> None:
                 args.oof.write_bytes(pickle.dumps({(p.corpus, p.id, p.rendering): pr for p, pr in zip(pages, site)}))
             texts, per_fold = site_thresholds(pages, site)
             summary[f"{family}/site"] = table(pages, texts, f"{family}, {K}-fold by site (thresholds {per_fold})")
-            thresholds[family] = choose_threshold(pages, site)
+            thresholds[family] = choose_threshold(pages, site, show=True)
         if "corpus" in args.holdout:
             loco = out_of_fold(pages, family, "corpus")
             texts = [kept_text(p, pr, thresholds[family]) for p, pr in zip(pages, loco)]
