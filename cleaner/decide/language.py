@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import regex
@@ -73,9 +74,9 @@ def _stoplist_folder() -> Path:
 
 def _read_words(path: Path, limit: int | None = None) -> frozenset[str]:
     """The words of one stoplist file (one per line, most frequent first), the first `limit` only if given."""
-    text = path.read_text(encoding="utf-8").lower()
-    lines = text.split("\n", limit)[:limit] if limit else text.split("\n")
-    return frozenset(w.strip() for w in lines) - {""}
+    with path.open(encoding="utf-8") as f:  # the first lines only: some lists have thousands
+        lines = list(islice(f, limit)) if limit else f.readlines()
+    return frozenset(w.strip().lower() for w in lines) - {""}
 
 
 @lru_cache(maxsize=1)
