@@ -11,9 +11,9 @@ rules and the line heuristics decide directly (tails, duplicates, captions), no 
 
 from __future__ import annotations
 
-from .decide import heuristics, metadata, model
 import numpy as np
 
+from .decide import heuristics, metadata, model
 from .decide.evidence import FEATURES, NAMES, Evidence, gather
 from .decide.features import Features, features, is_story_text
 from .decide.language import detect, iso
