@@ -9,8 +9,8 @@ score says *junk* with the margin the threshold asks: when unsure, keep.
 The trees are data (`line_model.npz`: each pass's node arrays), trained by ``benchmarks/train.py``
 from ``../shared/eval`` with LightGBM; here they are evaluated with numpy, all trees and all lines
 of a page at once, so LightGBM is not needed at run time. A dropped line is explained by the group
-of evidence that weighed most against it (each split's change in score credited to its feature's group, the Saabas
-attribution): ``model:outside-region``, ``model:nav-like``, ``model:after-tail``, ...
+of evidence that weighed most against it (each split's change in score credited to its feature's
+group, the Saabas attribution): ``model:outside-region``, ``model:nav-like``, ``model:after-tail``, ...
 """
 
 from __future__ import annotations
