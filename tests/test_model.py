@@ -1,6 +1,7 @@
 """The decision model: the shipped trees, their evaluation, the evidence rows, and what it decides."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,6 +74,27 @@ def test_the_vectorised_forest_scores_as_the_trees_read_one_by_one():
     forest = model.Forest.from_dump(trees)
     expected = [sum(_walk(t["tree_structure"], list(row)) for t in trees) for row in x]
     assert np.allclose(forest.score(x), expected)
+    assert np.allclose(forest.score(x, compiled=False), expected)
+    x32 = x.astype(np.float32)  # the evidence rows are float32: compared with the float64 thresholds as they are
+    expected32 = [sum(_walk(t["tree_structure"], [float(v) for v in row]) for t in trees) for row in x32]
+    assert np.allclose(forest.score(x32), expected32)
+
+
+def test_the_compiled_walk_is_built_and_gives_the_numpy_walks_decisions():
+    """`pip install .` builds the tree walk (cleaner/decide/_trees.pyx); on every seed's rows it
+    gives the numpy reference's scores, removals and reasons."""
+    assert model.sum_at_leaves is not None, "the compiled tree walk was not built"
+    m, rules = model.load(), RuleSet.load()
+    groups = np.array([evidence.GROUPS.index(evidence.FEATURES[n]) for n in evidence.NAMES], np.int32)
+    for seed in sorted(Path("seeds").glob("*.txt")):
+        x = evidence.gather(build(seed.read_text(encoding="utf-8")), rules).matrix
+        for forest in (m.first, m.second):
+            rows = x if forest is m.first else np.hstack([x, model.sequence_features(np.full(len(x), 0.5))])
+            compiled, reference = forest.score(rows), forest.score(rows, compiled=False)
+            assert np.allclose(compiled, reference, rtol=0, atol=1e-9)
+            assert np.array_equal(compiled < 0, reference < 0)
+        table = m.first.path_sums(groups, len(evidence.GROUPS))
+        assert np.allclose(m.first._sum_over_trees(x, table), m.first._sum_over_trees(x, table, compiled=False))
 
 
 def test_contributions_add_up_to_the_score():
@@ -166,6 +188,7 @@ def test_scores_do_not_depend_on_how_many_rows_are_walked_at_once(monkeypatch):
     whole = m.probabilities(ev.matrix)
     reasons = m.reasons(ev.matrix, ev.rule_ids)
     monkeypatch.setattr(model, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(model, "sum_at_leaves", None)  # the numpy walk, which goes by chunks
     chunked = m.probabilities(ev.matrix)
     assert len(ev.matrix) > 7 * 3
     assert np.allclose(whole[0], chunked[0]) and np.allclose(whole[1], chunked[1])

@@ -24,6 +24,11 @@ import numpy as np
 
 from .evidence import FEATURES, GROUPS, NAMES
 
+try:  # the compiled walk (`_trees.pyx`, built on install); the numpy walk below is its reference
+    from ._trees import sum_at_leaves
+except ImportError:  # a source tree that was never built
+    sum_at_leaves = None
+
 MODEL_FILE = Path(__file__).with_name("line_model.npz")
 ARRAYS = ("feature", "threshold", "nan_left", "left", "right", "value", "roots")  # a Forest's, as saved
 CHUNK_ROWS = 2048  # rows walked down the trees at once
@@ -101,19 +106,27 @@ class Forest:
             active = active[feature[nxt] >= 0]
         return node.reshape(n, n_trees)
 
-    def score(self, x: np.ndarray) -> np.ndarray:
-        """Raw scores (log-odds) of the rows of `x`."""
-        return self._sum_over_trees(x, self.value)
+    def score(self, x: np.ndarray, compiled: bool = True) -> np.ndarray:
+        """Raw scores (log-odds) of the rows of `x` (`compiled` false: by the numpy reference walk)."""
+        return self._sum_over_trees(x, self.value, compiled)
 
     def contributions(self, x: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
         """(rows, n_groups): each split's change in value credited to the group of its feature
         (Saabas), read from a table of every node's path sums."""
         return self._sum_over_trees(x, self.path_sums(groups, n_groups))
 
-    def _sum_over_trees(self, x: np.ndarray, table: np.ndarray) -> np.ndarray:
-        """Per row of `x`, the sum over the trees of `table` at the leaf reached, CHUNK_ROWS rows at a
-        time (the walk holds a few integers per row and tree: memory stays flat on a long page)."""
+    def _sum_over_trees(self, x: np.ndarray, table: np.ndarray, compiled: bool = True) -> np.ndarray:
+        """Per row of `x`, the sum over the trees of `table` at the leaf reached: compiled when it
+        was built (and `compiled`), else in numpy CHUNK_ROWS rows at a time (the walk holds a few
+        integers per row and tree: memory stays flat on a long page)."""
         out = np.zeros((len(x),) + table.shape[1:])
+        if compiled and sum_at_leaves is not None and len(x):
+            if x.dtype not in (np.float32, np.float64):
+                x = x.astype(np.float64)
+            sum_at_leaves(np.ascontiguousarray(x), self.feature, self.threshold, self.nan_left.view(np.uint8),
+                          self.left, self.right, self.roots, np.ascontiguousarray(table.reshape(len(table), -1)),
+                          out.reshape(len(x), -1))
+            return out
         for start in range(0, len(x), CHUNK_ROWS):
             out[start:start + CHUNK_ROWS] = table[self.leaves(x[start:start + CHUNK_ROWS])].sum(axis=1)
         return out
