@@ -57,13 +57,25 @@ def test_a_rule_that_times_out_on_a_line_raises_rule_timeout_naming_it(monkeypat
     """A rule that slips past the probes (its examples do not hit the slow path) and then meets
     a hostile line: a RuleTimeout naming the rule, not a hang."""
     monkeypatch.setattr(rules, "TIMEOUT", 0.05)
-    slow = parse_rule({"id": "x.sneaky", "kind": "drop", "description": "d", "pattern": r"^(zz|(a|aa)+b)$",
+    # the look-ahead never holds: RE2's prefilter (reading it as true) lets the line through to `regex`
+    slow = parse_rule({"id": "x.sneaky", "kind": "drop", "description": "d", "pattern": r"^(zz|(a|aa)+(?!c)c)$",
                        "match": ["zz"]}, "sneaky.toml")
     assert too_slow(slow) is None
     rs = RuleSet([slow])
     assert rs.match("zz")[0].id == "x.sneaky"
     with pytest.raises(RuleTimeout, match=r"rule 'x.sneaky' \(sneaky.toml\) took over .* on a line of 61 characters"):
         rs.match("a" * 60 + "c")
+
+
+def test_a_line_the_prefilter_rules_out_never_meets_the_backtracking_pattern(monkeypatch):
+    """The same hostile line against a rule RE2 can read whole: RE2 (linear time) says it cannot
+    match, so `regex` never backtracks over it."""
+    monkeypatch.setattr(rules, "TIMEOUT", 0.05)
+    slow = parse_rule({"id": "x.sneaky", "kind": "drop", "description": "d", "pattern": r"^(zz|(a|aa)+b)$",
+                       "match": ["zz"]}, "sneaky.toml")
+    rs = RuleSet([slow])
+    assert rs.match("a" * 60 + "c") is None
+    assert rs.match("aaab")[0].id == "x.sneaky"
 
 
 def test_a_bundled_rule_runs_without_a_timeout_but_not_on_a_long_line(monkeypatch):

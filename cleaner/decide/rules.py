@@ -26,7 +26,9 @@ heuristic decided, it stays in the body (see `overrides.apply`). The rules of a 
 compiled into one alternation tried at the start of a line, so matching costs one regex match
 whatever the number of rules, plus one search for each of the few rules not anchored with ``^`` or
 gated by ``contains`` (skipped when the line has more words than their ``max_words`` or none of
-their ``contains`` strings).
+their ``contains`` strings). Before that, one linear-time pass of RE2 over the line
+(`cleaner.decide.prefilter`) says which rules can match it at all; the others are not tried, and on
+most lines none is.
 
 Hostile patterns: every search with a user rule runs with a `timeout` linear in the line's length,
 and all of a document's searches with user rules share a `time_budget` linear in its length (a rule
@@ -54,6 +56,7 @@ from pathlib import Path
 import regex
 
 from .language import WORD
+from .prefilter import Prefilter
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -387,11 +390,23 @@ class RuleSet:
         # wins), a gated rule (`contains`) of an earlier kind matching at the start beating it; when
         # nothing matches at the start, the rules that can match further on (not anchored with ^,
         # or gated) one by one, the leftmost winning.
-        self._gated = tuple(r for r in self._ordered if r.contains)
+        # A rule the prefilter does not report for a line cannot match it and is not tried.
         self._at_start = _Alternation([r for r in self._ordered if not r.contains])
-        self._separate = tuple(r for r in self._ordered if r.contains or not _anchored(r.pattern))
+        self._at_start_k = frozenset(k for k, r in enumerate(self._ordered) if not r.contains)
+        self._gated_k = tuple((k, r) for k, r in enumerate(self._ordered) if r.contains)
+        self._separate_k = tuple((k, r) for k, r in enumerate(self._ordered) if r.contains or not _anchored(r.pattern))
         user = [r for r in self.rules if r.timed]
         self._long_lines = self if len(user) == len(self.rules) else RuleSet(user)  # past BUNDLED_MAX_CHARS
+
+    @cached_property
+    def _prefilter(self) -> Prefilter:
+        """Which of `_ordered` can match a line, all at once (built on first use; not pickled)."""
+        return Prefilter([_scoped(r.pattern, r.case_sensitive) for r in self._ordered])
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_prefilter", None)
+        return state
 
     @classmethod
     def load(cls, extra: Iterable[Path] = (), disabled: Iterable[str] = (), defaults: bool = True) -> RuleSet:
@@ -456,12 +471,18 @@ class RuleSet:
                            "(catastrophic backtracking?)")
 
     def _match(self, text: str) -> tuple[Rule, regex.Match] | None:
+        possible = self._prefilter.possible(text)  # None: any rule may match
+        if possible is not None and not possible:
+            return None
         words = len(WORD.findall(text))
-        rule = self._at_start.first_at_start(text)
+        rule = None
+        if possible is None or not self._at_start_k.isdisjoint(possible):
+            rule = self._at_start.first_at_start(text)
         if rule is None:
-            hit = _leftmost(self._separate, text, words)
+            hit = _leftmost([r for k, r in self._separate_k if possible is None or k in possible], text, words)
         else:
-            earlier = [r for r in self._gated if _KIND_ORDER[r.kind] < _KIND_ORDER[rule.kind]]
+            earlier = [r for k, r in self._gated_k if _KIND_ORDER[r.kind] < _KIND_ORDER[rule.kind]
+                       and (possible is None or k in possible)]
             hit = _leftmost(earlier, text, words)
             if hit is None or hit[1].start() > 0:
                 hit = (rule, rule.applies(text, words))  # type: ignore[assignment]
@@ -470,7 +491,9 @@ class RuleSet:
         rule, own = hit
         if own is not None:
             return rule, own
-        for r in self._ordered:  # the first hit was limited by max_words: try the others one by one
+        for k, r in enumerate(self._ordered):  # the first hit was limited by max_words: try the others one by one
+            if possible is not None and k not in possible:
+                continue
             own = r.applies(text, words)
             if own is not None:
                 return r, own

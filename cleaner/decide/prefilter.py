@@ -1,0 +1,211 @@
+"""Which rules can match a line, all rules at once in one linear-time pass (RE2's ``Set``).
+
+Matching a line rule by rule (or as one alternation of ~50 patterns in the `regex` engine) costs
+about 25 µs a line, most of it on the many lines no rule matches. Here each rule's pattern is
+translated into an RE2 pattern that matches *at least* what it matches (a superset: ``\\w`` becomes
+any letter outside ASCII too, look-arounds and ``\\b`` are dropped, atomic groups and possessive
+quantifiers become plain ones), and all of them are compiled into one ``re2.Set``, searched once
+per line. A rule the set does not report cannot match, so `RuleSet.match` skips it; the rules it
+does report are matched as before, by `regex`, so decisions are exactly those of matching every
+rule. A rule that cannot be translated (a back-reference, a construct RE2 lacks) is always
+reported. Lines RE2 cannot read (lone surrogates) or longer than `MAX_CHARS` get no prefilter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import re2
+import regex
+
+MAX_CHARS = 2000  # longer lines skip the prefilter (its lazily built automaton is sized for lines)
+MAX_MEM = 64 << 20  # bytes RE2 may use for the set's automaton
+_ANY = r"\x00-\x{10FFFF}"
+# Class escapes, loosened to ASCII-exact supersets (RE2's own are ASCII only): outside a class...
+_OUTSIDE = {"w": r"[0-9A-Za-z_\x{80}-\x{10FFFF}]", "W": r"[^0-9A-Za-z_]",
+            "d": r"[0-9\x{80}-\x{10FFFF}]", "D": r"[^0-9]",
+            "s": r"[\t-\r\x1c-\x20\x{80}-\x{10FFFF}]", "S": r"[^\t-\r ]", "b": "", "B": ""}
+# ...and inside one (where a negated form cannot be written, the class gets everything)
+_INSIDE = {"w": r"0-9A-Za-z_\x{80}-\x{10FFFF}", "W": r"\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x{10FFFF}",
+           "d": r"0-9\x{80}-\x{10FFFF}", "D": _ANY, "s": r"\t-\r\x1c-\x20\x{80}-\x{10FFFF}", "S": _ANY}
+_REPEAT = regex.compile(r"\{(\d*)(,(\d*))?\}")
+_KEPT_ESCAPES = set(".^$*+?()[]{}|\\/-&~#%!,:;<>=@'\"` ") | set("ntrfvaAp")
+
+
+class Untranslatable(ValueError):
+    """A pattern with a construct that has no RE2 superset here."""
+
+
+def translate(pattern: str) -> str:
+    """An RE2 pattern that matches wherever the `regex` (V0) `pattern` matches, and maybe more."""
+    out: list[str] = []
+    drops: list[int | None] = []  # per open group: where its text starts in `out` if it is dropped
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            text, i = _escape(pattern, i, in_class=False)
+            out.append(text)
+            continue
+        if c == "[":
+            text, i = _char_class(pattern, i)
+            out.append(text)
+            continue
+        if c == "(":
+            if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+                drops.append(len(out))  # a look-around asserts: dropped, what remains matches more
+                i += 3 if pattern[i + 2] in "=!" else 4
+                continue
+            drops.append(None)
+            if pattern.startswith("(?>", i):  # atomic group: a plain one matches at least as much
+                out.append("(?:")
+                i += 3
+                continue
+            if pattern.startswith("(?", i) and not pattern.startswith(("(?:", "(?P<", "(?i", "(?-i"), i):
+                raise Untranslatable(f"group {pattern[i:i + 4]!r}")
+        elif c == ")":
+            if not drops:
+                raise Untranslatable("unbalanced parenthesis")
+            start = drops.pop()
+            if start is not None:
+                del out[start:]
+                i += 1
+                continue
+        elif c in "*+?}" and i + 1 < n and pattern[i + 1] == "+":  # possessive: the plain quantifier
+            out.append(c)
+            i += 2
+            continue
+        elif c == "{" and (rep := _repeat(pattern, i)) is not None:
+            out.append(rep[0])
+            i = rep[1] + pattern.startswith("+", rep[1])  # a possessive one: the plain one
+            continue
+        elif c == "$":  # `regex`'s $ also matches before a final newline
+            out.append(r"(?:\n?\z)")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    if drops:
+        raise Untranslatable("unbalanced parenthesis")
+    return "".join(out)
+
+
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
+    """The RE2 text for the escape at `pattern[i]` (a backslash), and the index after it."""
+    if i + 1 >= len(pattern):
+        raise Untranslatable("trailing backslash")
+    c = pattern[i + 1]
+    table = _INSIDE if in_class else _OUTSIDE
+    if c in table:
+        return table[c], i + 2
+    if c in "pP":  # a Unicode property: exact on ASCII, any character beyond
+        end = pattern.index("}", i) + 1 if pattern.startswith("{", i + 2) else i + 3
+        body = _ascii_members(pattern[i:end]) + r"\x{80}-\x{10FFFF}"
+        return (body, end) if in_class else (f"[{body}]", end)
+    if c == "x" and pattern.startswith("{", i + 2):
+        end = pattern.index("}", i) + 1
+        return pattern[i:end], end
+    if c in "xuU":
+        width = {"x": 2, "u": 4, "U": 8}[c]
+        digits = pattern[i + 2:i + 2 + width]
+        if len(digits) != width or not all(d in "0123456789abcdefABCDEF" for d in digits):
+            raise Untranslatable(f"escape \\{c}{digits}")
+        return rf"\x{{{digits}}}", i + 2 + width
+    if c == "Z":
+        return r"(?:\n?\z)", i + 2
+    if c in _KEPT_ESCAPES or not c.isalnum():
+        return pattern[i:i + 2], i + 2
+    raise Untranslatable(f"escape \\{c}")
+
+
+@lru_cache(maxsize=None)
+def _ascii_members(escape: str) -> str:
+    """The ASCII characters `regex` puts in the class `escape` (``\\p{Lu}``...), as an RE2 class body."""
+    try:
+        members = [k for k in range(128) if regex.fullmatch(escape, chr(k))]
+    except regex.error as e:
+        raise Untranslatable(f"{escape}: {e}") from None
+    return "".join(f"\\x{{{k:02x}}}" for k in members)
+
+
+def _repeat(pattern: str, i: int) -> tuple[str, int] | None:
+    """A counted repetition at `pattern[i]` (``{m}``, ``{m,}``, ``{,n}``, ``{m,n}``) loosened to at
+    most 3 required copies and no upper bound (RE2 writes out every copy), and the index after it;
+    None when the brace is a literal."""
+    m = _REPEAT.match(pattern, i)
+    if m is None or not (m.group(1) or m.group(3)):
+        return None
+    low = int(m.group(1) or 0)
+    if m.group(2) is None and low <= 3:
+        return m.group(0), m.end()
+    high = m.group(3)
+    if high and int(high) <= 8:
+        return f"{{{low},{high}}}", m.end()
+    return f"{{{min(low, 3)},}}", m.end()
+
+
+def _char_class(pattern: str, i: int) -> tuple[str, int]:
+    """The RE2 text for the character class at `pattern[i]` (a ``[``), and the index after it."""
+    j = i + 1
+    negated = j < len(pattern) and pattern[j] == "^"
+    j += negated
+    parts, loosened = ["[^" if negated else "["], False
+    if j < len(pattern) and pattern[j] == "]":  # a leading ] is a literal
+        parts.append(r"\]")
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        c = pattern[j]
+        if c == "[":
+            if pattern.startswith("[:", j):
+                raise Untranslatable("POSIX class")  # RE2's are ASCII only
+            parts.append(r"\[")
+            j += 1
+        elif c == "\\":
+            loosened |= pattern[j + 1:j + 2] in _INSIDE
+            text, j = _escape(pattern, j, in_class=True)
+            parts.append(text)
+        else:
+            parts.append(c)
+            j += 1
+    if j >= len(pattern):
+        raise Untranslatable("unterminated class")
+    if negated and loosened:
+        return f"[{_ANY}]", j + 1  # the complement of a loosened class would match less: take every character
+    return "".join(parts) + "]", j + 1
+
+
+class Prefilter:
+    """The rules of `rules` (by index) that can match a line, in one pass over it."""
+
+    def __init__(self, patterns: Sequence[str]):
+        options = re2.Options()
+        options.max_mem = MAX_MEM
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        self._slot: list[int] = []  # the set's index -> the pattern's
+        always = set()
+        for k, pattern in enumerate(patterns):
+            try:
+                self._set.Add(translate(pattern))
+            except (Untranslatable, re2.error):
+                always.add(k)
+                continue
+            self._slot.append(k)
+        self.always = frozenset(always)
+        self.size = len(patterns)
+        if self._slot:
+            self._set.Compile()
+
+    def possible(self, text: str) -> frozenset[int] | None:
+        """Indices of the patterns that may match `text`; None when this cannot tell."""
+        if len(text) > MAX_CHARS or not self._slot:
+            return None
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        hits = self._set.Match(data)
+        if not hits:
+            return self.always
+        return self.always.union(self._slot[h] for h in hits)

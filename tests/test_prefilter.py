@@ -1,0 +1,70 @@
+"""The RE2 prefilter must report every rule that can match a line (a superset), or rules are lost."""
+
+import re2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.decide.prefilter import Prefilter, Untranslatable, translate
+from cleaner.decide.rules import RuleSet, _scoped
+
+ORDERED = RuleSet.load()._ordered
+PATTERNS = [_scoped(r.pattern, r.case_sensitive) for r in ORDERED]
+PREFILTER = Prefilter(PATTERNS)
+# characters where `regex` and RE2 differ: non-ASCII letters, digits and spaces, case pairs that fold
+# oddly (Kelvin sign, long s, dotted I), separators `regex` may read as space
+ODD = "éÉßẞſKİıçÇøØ٣३ \u00a0\u2009\u3000\x1c\x1f\u2019\u201c·–—|/()©:,.-_'\"0123456789"
+
+
+def test_every_bundled_rule_translates():
+    assert not PREFILTER.always, [ORDERED[k].id for k in PREFILTER.always]
+
+
+@pytest.mark.parametrize("k", range(len(ORDERED)), ids=[r.id for r in ORDERED])
+def test_every_example_a_rule_matches_is_reported(k):
+    rule = ORDERED[k]
+    for text in rule.match + tuple(t for t in rule.no_match if rule.compiled.search(t)):
+        assert k in PREFILTER.possible(text), (rule.id, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(range(len(ORDERED))), st.data())
+def test_around_the_examples_every_rule_that_matches_is_reported(k, data):
+    """Examples with odd characters added around them and within them: wherever `regex` finds the
+    rule, RE2 reports it."""
+    rule = ORDERED[k]
+    text = data.draw(st.sampled_from(rule.match))
+    odd = st.text(alphabet=ODD, max_size=4)
+    at = data.draw(st.integers(0, len(text)))
+    text = data.draw(odd) + text[:at] + data.draw(odd) + text[at:] + data.draw(odd)
+    if data.draw(st.booleans()):
+        text = text.upper() if data.draw(st.booleans()) else text.lower()
+    possible = PREFILTER.possible(text)
+    for j, other in enumerate(ORDERED):
+        if other.compiled.search(text):
+            assert possible is None or j in possible, (other.id, text)
+
+
+def test_a_translation_matches_more_never_less():
+    assert re2.search(translate(r"^\w+(?<=é)$"), "café")  # \w beyond ASCII; the look-behind dropped
+    assert re2.search(translate(r"^(?>a+)b\b"), "aab")  # atomic group and word boundary
+    assert re2.search(translate(r"^x{,2}y$"), "xxy")  # `regex`'s {,n} is {0,n}
+    assert re2.search(translate(r"^[^\d]+$"), "٣")  # a negated class with \d: every character
+    assert not re2.search(translate(r"^\p{Lu}x"), "ax")  # a property stays exact on ASCII
+    assert re2.search(translate(r"^\p{Lu}x"), "Éx")
+    assert re2.search(translate(r"^end$"), "end\n")  # `regex`'s $ before a final newline
+
+
+def test_an_untranslatable_rule_is_always_reported():
+    with pytest.raises(Untranslatable):
+        translate(r"^(a)\1$")
+    pf = Prefilter([r"^(a)\1$", r"^zz$"])
+    assert pf.always == {0}
+    assert pf.possible("nothing here") == {0}
+    assert pf.possible("zz") == {0, 1}
+
+
+def test_a_line_re2_cannot_read_is_matched_rule_by_rule():
+    assert PREFILTER.possible("SUBSCRIBE NOW \ud800") is None
+    hit = RuleSet.load().match("SUBSCRIBE NOW \ud800")
+    assert hit is not None and hit[0].id.startswith("nav.")
