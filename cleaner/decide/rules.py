@@ -392,7 +392,6 @@ class RuleSet:
         # or gated) one by one, the leftmost winning.
         # A rule the prefilter does not report for a line cannot match it and is not tried.
         self._at_start = _Alternation([r for r in self._ordered if not r.contains])
-        self._at_start_k = frozenset(k for k, r in enumerate(self._ordered) if not r.contains)
         self._gated_k = tuple((k, r) for k, r in enumerate(self._ordered) if r.contains)
         self._separate_k = tuple((k, r) for k, r in enumerate(self._ordered) if r.contains or not _anchored(r.pattern))
         user = [r for r in self.rules if r.timed]
@@ -475,9 +474,11 @@ class RuleSet:
         if possible is not None and not possible:
             return None
         words = len(WORD.findall(text))
-        rule = None
-        if possible is None or not self._at_start_k.isdisjoint(possible):
+        if possible is None:
             rule = self._at_start.first_at_start(text)
+        else:  # the alternation's answer, from the few rules that can match: the first that matches at the start
+            rule = next((r for r in (self._ordered[k] for k in sorted(possible))
+                         if not r.contains and _guarded(r.compiled.match, text, r.timed)), None)
         if rule is None:
             hit = _leftmost([r for k, r in self._separate_k if possible is None or k in possible], text, words)
         else:
