@@ -200,7 +200,7 @@ def test_a_rule_timeout_at_run_time_fails_that_document_only(tmp_path, monkeypat
     monkeypatch.setattr(rules, "TIMEOUT", 0.05)
     user = tmp_path / "sneaky.toml"
     user.write_text('[[rule]]\nid = "x.sneaky"\nkind = "drop"\ndescription = "d"\n'
-                    "pattern = '''^(zz|(a|aa)+b)$'''\nmatch = [\"zz\"]\n", encoding="utf-8")
+                    "pattern = '''^(zz|(a|aa)+(?!c)c)$'''\nmatch = [\"zz\"]\n", encoding="utf-8")
     src = tmp_path / "in"
     src.mkdir()
     (src / "good.txt").write_text(ARTICLE)
