@@ -8,23 +8,29 @@ from cython cimport floating
 
 
 def sum_at_leaves(const floating[:, ::1] x, const int[::1] feature, const double[::1] threshold,
-                  const unsigned char[::1] nan_left, const int[::1] left, const int[::1] right,
-                  const int[::1] roots, const double[:, ::1] table, double[:, ::1] out) -> None:
-    """Add to ``out[i]`` the rows of `table` at the leaves row ``x[i]`` reaches, over all trees."""
-    cdef Py_ssize_t i, t, c, n = x.shape[0], n_trees = roots.shape[0], width = table.shape[1]
-    cdef int node, f
+                  const unsigned char[::1] nan_left, const int[:, ::1] children, const int[::1] roots,
+                  const int[::1] depths, const double[:, ::1] table, double[:, ::1] out) -> None:
+    """Add to ``out[i]`` the rows of `table` at the leaves row ``x[i]`` reaches, over all trees.
+
+    Branch-free: every row takes ``depths[t]`` steps down tree ``t`` (a leaf is its own child on
+    both sides and reads a real column, ``feature`` 0), the step to ``children[node, go_left]``."""
+    cdef Py_ssize_t blk, i, b, t, c, rows, n = x.shape[0], n_trees = roots.shape[0], width = table.shape[1]
+    cdef int node[16]  # a block of 16 rows walked down a tree together: their independent steps overlap
+    cdef int step, k, go_left
     cdef double v
     with nogil:
-        for i in range(n):
+        for blk in range((n + 15) // 16):
+            i = blk * 16
+            rows = min(16, n - i)
             for t in range(n_trees):
-                node = roots[t]
-                f = feature[node]
-                while f >= 0:
-                    v = x[i, f]
-                    if v <= threshold[node] or (v != v and nan_left[node]):
-                        node = left[node]
-                    else:
-                        node = right[node]
-                    f = feature[node]
-                for c in range(width):
-                    out[i, c] += table[node, c]
+                for b in range(rows):
+                    node[b] = roots[t]
+                for step in range(depths[t]):
+                    for b in range(rows):
+                        k = node[b]
+                        v = x[i + b, feature[k]]
+                        go_left = (v <= threshold[k]) | ((v != v) & nan_left[k])
+                        node[b] = children[k, go_left]
+                for b in range(rows):
+                    for c in range(width):
+                        out[i + b, c] += table[node[b], c]

@@ -89,6 +89,19 @@ class Forest:
         """Split features as indices, and each node's children as (right, left) pairs."""
         return self.feature.astype(np.intp), np.stack([self.right, self.left], axis=1).astype(np.intp)
 
+    @cached_property
+    def _compiled(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The compiled walk's arrays: split features with 0 at leaves, children as (right, left)
+        pairs, and each tree's depth (the steps every row takes down it)."""
+        depth = np.zeros(len(self.feature), np.int32)
+        for k in range(len(self.feature)):  # parents come before their children
+            if self.feature[k] >= 0:
+                depth[self.left[k]] = depth[self.right[k]] = depth[k] + 1
+        ends = np.append(self.roots[1:], len(self.feature))
+        depths = np.array([depth[a:b].max() for a, b in zip(self.roots, ends)], np.int32)
+        children = np.stack([self.right, self.left], axis=1).astype(np.int32)
+        return np.maximum(self.feature, 0).astype(np.int32), children, depths
+
     def leaves(self, x: np.ndarray) -> np.ndarray:
         """The leaf each row of `x` reaches in each tree: (rows, trees) node indices. All (row, tree)
         pairs step down together; a pair leaves the walk at its leaf."""
@@ -123,9 +136,9 @@ class Forest:
         if compiled and sum_at_leaves is not None and len(x):
             if x.dtype not in (np.float32, np.float64):
                 x = x.astype(np.float64)
-            sum_at_leaves(np.ascontiguousarray(x), self.feature, self.threshold, self.nan_left.view(np.uint8),
-                          self.left, self.right, self.roots, np.ascontiguousarray(table.reshape(len(table), -1)),
-                          out.reshape(len(x), -1))
+            feature, children, depths = self._compiled
+            sum_at_leaves(np.ascontiguousarray(x), feature, self.threshold, self.nan_left.view(np.uint8), children,
+                          self.roots, depths, np.ascontiguousarray(table.reshape(len(table), -1)), out.reshape(len(x), -1))
             return out
         for start in range(0, len(x), CHUNK_ROWS):
             out[start:start + CHUNK_ROWS] = table[self.leaves(x[start:start + CHUNK_ROWS])].sum(axis=1)
