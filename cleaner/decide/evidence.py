@@ -137,6 +137,7 @@ def _shape(text: str) -> tuple[float, ...]:
     )
 
 
+SHAPE_WIDTH = len(_shape(""))
 _CJK_RUN = regex.compile(CJK_CLASS + "+")
 
 
@@ -354,10 +355,11 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
         return count / (np.minimum(n, idx + w + 1) - np.maximum(0, idx - w))
 
     link_vals = [v if v == v else 0.0 for v in links]
-    win = np.stack([column for w in WINDOWS for column in
-                    [windowed(v, w) for v in (prose, log_words, [float(f.linky) for f in feats],
-                                              [float(f.list_item) for f in feats], short, rule_hit, headline,
-                                              link_vals)] + [same_shape(w)]], axis=1) if n else np.zeros((0, 0))
+    terminal, linky = [float(f.terminal) for f in feats], [float(f.linky) for f in feats]
+    list_item = [float(f.list_item) for f in feats]
+    per_window = (prose, log_words, linky, list_item, short, rule_hit, headline, link_vals)
+    win = np.stack([column for w in WINDOWS for column in [windowed(v, w) for v in per_window] + [same_shape(w)]],
+                   axis=1) if n else np.zeros((0, (len(per_window) + 1) * len(WINDOWS)))
     page = [
         math.log1p(n), math.log1p(total_words), sum(prose_words) / total_words, math.log1p(sum(prose)),
         sum(short) / (n or 1), sum(f.list_item for f in feats) / (n or 1), sum(f.linky for f in feats) / (n or 1),
@@ -374,52 +376,65 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
     core_w3 = windowed(core_known, 3).tolist()
 
     open_idx = [i for i, ln in enumerate(lines) if ln.kept]
-    # filled row by row: as lists, 140 Python floats take 4.5 KB a line (4.5 GB for a million lines)
+    at = np.asarray(open_idx, dtype=np.intp)
+    o_lines, o_feats, o_hits = [lines[i] for i in at], [feats[i] for i in at], [hits[i] for i in at]
+    o_text = [ln.text for ln in o_lines]
+    groups = [h.group if h is not None else None for h in o_hits]
+    kinds = [h.kind if h is not None else None for h in o_hits]
+
+    def of(values: list) -> np.ndarray:
+        """A per-line column of the whole document, at the open lines."""
+        return np.asarray(values, np.float64)[at]
+
+    def near(values: list[float], off: int, outside: float) -> np.ndarray:
+        """Each open line's neighbour's value at `off` lines (`outside` past the document's ends)."""
+        j = at + off
+        inside_doc = (j >= 0) & (j < n)
+        return np.where(inside_doc, np.asarray(values, np.float64)[np.clip(j, 0, max(n - 1, 0))], outside)
+
+    if span:
+        in_region = [float(start <= i < end) for i in open_idx]
+        before = [float(i < start) for i in open_idx]
+        after = [float(i >= end) for i in open_idx]
+        region = [in_region, before, after,
+                  [math.log1p(start - i if i < start else i - end + 1 if i >= end else 0) for i in open_idx],
+                  [(i - start) / max(1, end - start) if start <= i < end else 0.0 for i in open_idx],
+                  [region_words / total_words] * len(open_idx)]
+    else:
+        region = [[0.0] * len(open_idx)] * 6
+    ft = first_title
+    # filled column by column, in NAMES order: as rows of Python floats, 140 take 4.5 KB a line
+    columns: list = [
+        of(log_words), [math.log1p(len(t)) for t in o_text], [f.stop for f in o_feats], of(terminal), of(prose),
+        of(headline), of(linky), of(list_item), [float(f.cjk) for f in o_feats], [f.numeric for f in o_feats],
+        [float(f.bullets) for f in o_feats], [float(f.turn) for f in o_feats],
+        [float(is_story_text(t)) for t in o_text], [float(parse_date(t) is not None) for t in o_text],
+        *np.array([_shape(t) for t in o_text], np.float64).reshape(len(open_idx), SHAPE_WIDTH).T,
+        [float(ln.blank_before) for ln in o_lines], [float(first_words[_first_word(t)] > 2) for t in o_text],
+        of(links), [float(known)] * len(open_idx), [float(ln.level) for ln in o_lines],
+        of(template), [math.log(site_pages) if site_pages else math.nan] * len(open_idx),
+        *([float(ln.kind == k) for ln in o_lines] for k in KINDS),
+        *([float(g == rule_group) for g in groups] for rule_group in RULE_GROUPS),
+        of(credit),
+        [float(i + 1 < n and credit[i + 1] == 1.0 and feats[i].words <= CAPTION_MAX_WORDS) for i in open_idx],
+        [float(any(credit[max(0, i - 2):i + 3])) for i in open_idx],
+        *([float(k == kind) for k in kinds] for kind in ("field", "tail", "end")),
+        of(meta), *region, of(cut), of(after_tail), of(after_end), of(tail_dist),
+        [math.log1p(counts.get(keys[i], 1) - 1) if keys[i] in counts else 0.0 for i in open_idx], of(later),
+        [float(counts.get(keys[i], 0) >= 3) for i in open_idx],
+        [float(ft is not None and i < ft) for i in open_idx], [float(ft is not None and i > ft) for i in open_idx],
+        [math.log1p(abs(i - ft)) if ft is not None else 0.0 for i in open_idx],
+        at / (n or 1), of(cum[:-1]) / total_prose, (cum[-1] - of(cum[1:])) / total_prose,
+        of(core), of(in_title), of(core_w3),
+        *(near(values, off, 1.0 if values is decided else 0.0) for off in (-1, 1, -2, 2)
+          for values in (log_words, prose, terminal, linky, list_item, rule_hit, headline, decided)),
+        *win[at].T, [math.log1p(run[i]) for i in open_idx], *([v] * len(open_idx) for v in page),
+    ]
+    if len(columns) != len(NAMES):
+        raise AssertionError(f"{len(columns)} columns of evidence for {len(NAMES)} names")
     matrix = np.empty((len(open_idx), len(NAMES)), dtype=np.float32)
-    ids: list[str | None] = []
-    for k, i in enumerate(open_idx):
-        ln, f, rule = lines[i], feats[i], hits[i]
-        shape = _shape(ln.text)
-        group = rule.group if rule is not None else None
-        ctx: list[float] = []
-        for off in (-1, 1, -2, 2):
-            j = i + off
-            if 0 <= j < n:
-                ctx += [log_words[j], prose[j], float(feats[j].terminal), float(feats[j].linky),
-                        float(feats[j].list_item), rule_hit[j], headline[j], decided[j]]
-            else:
-                ctx += [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
-        window = win[i].tolist()
-        if span:
-            in_region, before, after = float(start <= i < end), float(i < start), float(i >= end)
-            dist = math.log1p(start - i if before else i - end + 1 if after else 0)
-            pos = (i - start) / max(1, end - start) if in_region else 0.0
-        else:
-            in_region = before = after = dist = pos = 0.0
-        row = [
-            log_words[i], math.log1p(len(ln.text)), f.stop, float(f.terminal), prose[i], headline[i],
-            float(f.linky), float(f.list_item), float(f.cjk), f.numeric, float(f.bullets), float(f.turn),
-            float(is_story_text(ln.text)), float(parse_date(ln.text) is not None), *shape[:2], *shape[2:5],
-            *shape[5:10], *shape[10:16], float(ln.blank_before), float(first_words[_first_word(ln.text)] > 2),
-            links[i], float(known), float(ln.level),
-            template[i], math.log(site_pages) if site_pages else math.nan,
-            *(float(ln.kind == k) for k in KINDS),
-            *(float(group == g) for g in RULE_GROUPS),
-            credit[i], float(i + 1 < n and credit[i + 1] == 1.0 and f.words <= CAPTION_MAX_WORDS),
-            float(any(credit[max(0, i - 2):i + 3])),
-            float(rule is not None and rule.kind == "field"), float(rule is not None and rule.kind == "tail"),
-            float(rule is not None and rule.kind == "end"), meta[i],
-            in_region, before, after, dist, pos, region_words / total_words if span else 0.0,
-            cut[i], after_tail[i], after_end[i], tail_dist[i],
-            math.log1p(counts.get(keys[i], 1) - 1) if keys[i] in counts else 0.0, later[i],
-            float(counts.get(keys[i], 0) >= 3),
-            float(first_title is not None and i < first_title), float(first_title is not None and i > first_title),
-            math.log1p(abs(i - first_title)) if first_title is not None else 0.0,
-            i / (n or 1), cum[i] / total_prose, (cum[-1] - cum[i + 1]) / total_prose,
-            core[i], in_title[i], core_w3[i],
-            *ctx, *window, math.log1p(run[i]), *page,
-        ]
-        matrix[k] = row
-        ids.append(rule.id if rule is not None else None)
+    for c, column in enumerate(columns):
+        matrix[:, c] = column
+    ids = [h.id if h is not None else None for h in o_hits]
     return Evidence(matrix, open_idx, ids, span is not None, hits, feats)
 
