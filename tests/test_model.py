@@ -193,3 +193,14 @@ def test_scores_do_not_depend_on_how_many_rows_are_walked_at_once(monkeypatch):
     assert len(ev.matrix) > 7 * 3
     assert np.allclose(whole[0], chunked[0]) and np.allclose(whole[1], chunked[1])
     assert m.reasons(ev.matrix, ev.rule_ids) == reasons
+
+
+def test_evidence_rows_do_not_depend_on_how_many_are_built_at_once(monkeypatch):
+    """Long pages' evidence is built in chunks of rows (memory stays flat): chunk boundaries must
+    not change a figure."""
+    doc = open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read()
+    whole = evidence.gather(build(doc), RuleSet.load()).matrix
+    monkeypatch.setattr(evidence, "ROW_CHUNK", 5)
+    chunked = evidence.gather(build(doc), RuleSet.load()).matrix
+    assert len(whole) > 5 * 3
+    assert np.array_equal(whole, chunked, equal_nan=True)

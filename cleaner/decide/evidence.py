@@ -55,6 +55,7 @@ RULE_GROUPS = ("nav", "caption", "meta", "tail", "end")
 KINDS = ("heading", "item", "quote", "table", "image", "code")
 WINDOWS = (3, 10)
 MIN_SITE_PAGES = 3  # template counts over fewer pages of a site say nothing
+ROW_CHUNK = 1024  # open lines whose evidence is built at once (as Python floats: memory stays flat)
 
 
 def _names() -> dict[str, str]:
@@ -376,65 +377,72 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
     core_w3 = windowed(core_known, 3).tolist()
 
     open_idx = [i for i, ln in enumerate(lines) if ln.kept]
-    at = np.asarray(open_idx, dtype=np.intp)
-    o_lines, o_feats, o_hits = [lines[i] for i in at], [feats[i] for i in at], [hits[i] for i in at]
-    o_text = [ln.text for ln in o_lines]
-    groups = [h.group if h is not None else None for h in o_hits]
-    kinds = [h.kind if h is not None else None for h in o_hits]
-
-    def of(values: list) -> np.ndarray:
-        """A per-line column of the whole document, at the open lines."""
-        return np.asarray(values, np.float64)[at]
-
-    def near(values: list[float], off: int, outside: float) -> np.ndarray:
-        """Each open line's neighbour's value at `off` lines (`outside` past the document's ends)."""
-        j = at + off
-        inside_doc = (j >= 0) & (j < n)
-        return np.where(inside_doc, np.asarray(values, np.float64)[np.clip(j, 0, max(n - 1, 0))], outside)
-
-    if span:
-        in_region = [float(start <= i < end) for i in open_idx]
-        before = [float(i < start) for i in open_idx]
-        after = [float(i >= end) for i in open_idx]
-        region = [in_region, before, after,
-                  [math.log1p(start - i if i < start else i - end + 1 if i >= end else 0) for i in open_idx],
-                  [(i - start) / max(1, end - start) if start <= i < end else 0.0 for i in open_idx],
-                  [region_words / total_words] * len(open_idx)]
-    else:
-        region = [[0.0] * len(open_idx)] * 6
     ft = first_title
-    # filled column by column, in NAMES order: as rows of Python floats, 140 take 4.5 KB a line
-    columns: list = [
-        of(log_words), [math.log1p(len(t)) for t in o_text], [f.stop for f in o_feats], of(terminal), of(prose),
-        of(headline), of(linky), of(list_item), [float(f.cjk) for f in o_feats], [f.numeric for f in o_feats],
-        [float(f.bullets) for f in o_feats], [float(f.turn) for f in o_feats],
-        [float(is_story_text(t)) for t in o_text], [float(parse_date(t) is not None) for t in o_text],
-        *np.array([_shape(t) for t in o_text], np.float64).reshape(len(open_idx), SHAPE_WIDTH).T,
-        [float(ln.blank_before) for ln in o_lines], [float(first_words[_first_word(t)] > 2) for t in o_text],
-        of(links), [float(known)] * len(open_idx), [float(ln.level) for ln in o_lines],
-        of(template), [math.log(site_pages) if site_pages else math.nan] * len(open_idx),
-        *([float(ln.kind == k) for ln in o_lines] for k in KINDS),
-        *([float(g == rule_group) for g in groups] for rule_group in RULE_GROUPS),
-        of(credit),
-        [float(i + 1 < n and credit[i + 1] == 1.0 and feats[i].words <= CAPTION_MAX_WORDS) for i in open_idx],
-        [float(any(credit[max(0, i - 2):i + 3])) for i in open_idx],
-        *([float(k == kind) for k in kinds] for kind in ("field", "tail", "end")),
-        of(meta), *region, of(cut), of(after_tail), of(after_end), of(tail_dist),
-        [math.log1p(counts.get(keys[i], 1) - 1) if keys[i] in counts else 0.0 for i in open_idx], of(later),
-        [float(counts.get(keys[i], 0) >= 3) for i in open_idx],
-        [float(ft is not None and i < ft) for i in open_idx], [float(ft is not None and i > ft) for i in open_idx],
-        [math.log1p(abs(i - ft)) if ft is not None else 0.0 for i in open_idx],
-        at / (n or 1), of(cum[:-1]) / total_prose, (cum[-1] - of(cum[1:])) / total_prose,
-        of(core), of(in_title), of(core_w3),
-        *(near(values, off, 1.0 if values is decided else 0.0) for off in (-1, 1, -2, 2)
-          for values in (log_words, prose, terminal, linky, list_item, rule_hit, headline, decided)),
-        *win[at].T, [math.log1p(run[i]) for i in open_idx], *([v] * len(open_idx) for v in page),
-    ]
-    if len(columns) != len(NAMES):
-        raise AssertionError(f"{len(columns)} columns of evidence for {len(NAMES)} names")
+    # what each line shows of its neighbours, and the value past the document's ends
+    neighbours = [(np.asarray(v, np.float64), 0.0) for v in (log_words, prose, terminal, linky, list_item,
+                                                              rule_hit, headline)] + [(np.asarray(decided, np.float64), 1.0)]
+    region_share = region_words / total_words if span else 0.0
+
+    def columns(part: list[int]) -> list:
+        """The evidence of the open lines `part`, column by column in NAMES order."""
+        at = np.asarray(part, dtype=np.intp)
+        o_lines, o_feats, o_hits = [lines[i] for i in part], [feats[i] for i in part], [hits[i] for i in part]
+        o_text = [ln.text for ln in o_lines]
+        groups = [h.group if h is not None else None for h in o_hits]
+        kinds = [h.kind if h is not None else None for h in o_hits]
+
+        def of(values: list) -> np.ndarray:
+            """A per-line column of the whole document, at the lines of `part`."""
+            return np.asarray([values[i] for i in part], np.float64)
+
+        def near(values: np.ndarray, off: int, outside: float) -> np.ndarray:
+            """Each line's neighbour's value at `off` lines (`outside` past the document's ends)."""
+            j = at + off
+            return np.where((j >= 0) & (j < n), values[np.clip(j, 0, n - 1)], outside)
+
+        if span:
+            region = [[float(start <= i < end) for i in part], [float(i < start) for i in part],
+                      [float(i >= end) for i in part],
+                      [math.log1p(start - i if i < start else i - end + 1 if i >= end else 0) for i in part],
+                      [(i - start) / max(1, end - start) if start <= i < end else 0.0 for i in part],
+                      [region_share] * len(part)]
+        else:
+            region = [[0.0] * len(part)] * 6
+        return [
+            of(log_words), [math.log1p(len(t)) for t in o_text], [f.stop for f in o_feats], of(terminal), of(prose),
+            of(headline), of(linky), of(list_item), [float(f.cjk) for f in o_feats], [f.numeric for f in o_feats],
+            [float(f.bullets) for f in o_feats], [float(f.turn) for f in o_feats],
+            [float(is_story_text(t)) for t in o_text], [float(parse_date(t) is not None) for t in o_text],
+            *np.array([_shape(t) for t in o_text], np.float64).reshape(len(part), SHAPE_WIDTH).T,
+            [float(ln.blank_before) for ln in o_lines], [float(first_words[_first_word(t)] > 2) for t in o_text],
+            of(links), [float(known)] * len(part), [float(ln.level) for ln in o_lines],
+            of(template), [math.log(site_pages) if site_pages else math.nan] * len(part),
+            *([float(ln.kind == k) for ln in o_lines] for k in KINDS),
+            *([float(g == rule_group) for g in groups] for rule_group in RULE_GROUPS),
+            of(credit),
+            [float(i + 1 < n and credit[i + 1] == 1.0 and feats[i].words <= CAPTION_MAX_WORDS) for i in part],
+            [float(any(credit[max(0, i - 2):i + 3])) for i in part],
+            *([float(k == kind) for k in kinds] for kind in ("field", "tail", "end")),
+            of(meta), *region, of(cut), of(after_tail), of(after_end), of(tail_dist),
+            [math.log1p(counts.get(keys[i], 1) - 1) if keys[i] in counts else 0.0 for i in part], of(later),
+            [float(counts.get(keys[i], 0) >= 3) for i in part],
+            [float(ft is not None and i < ft) for i in part], [float(ft is not None and i > ft) for i in part],
+            [math.log1p(abs(i - ft)) if ft is not None else 0.0 for i in part],
+            at / n, of(cum) / total_prose, (cum[-1] - np.asarray([cum[i + 1] for i in part], np.float64)) / total_prose,
+            of(core), of(in_title), of(core_w3),
+            *(near(values, off, outside) for off in (-1, 1, -2, 2) for values, outside in neighbours),
+            *win[at].T, [math.log1p(run[i]) for i in part], *([v] * len(part) for v in page),
+        ]
+
+    # filled by chunks of rows, column by column: as Python floats, 140 figures take 4.5 KB a line
     matrix = np.empty((len(open_idx), len(NAMES)), dtype=np.float32)
-    for c, column in enumerate(columns):
-        matrix[:, c] = column
-    ids = [h.id if h is not None else None for h in o_hits]
+    for lo in range(0, len(open_idx), ROW_CHUNK):
+        part = open_idx[lo:lo + ROW_CHUNK]
+        cols = columns(part)
+        if len(cols) != len(NAMES):
+            raise AssertionError(f"{len(cols)} columns of evidence for {len(NAMES)} names")
+        for c, column in enumerate(cols):
+            matrix[lo:lo + len(part), c] = column
+    ids = [hits[i].id if hits[i] is not None else None for i in open_idx]
     return Evidence(matrix, open_idx, ids, span is not None, hits, feats)
 
