@@ -58,6 +58,8 @@ def test_a_translation_matches_more_never_less():
 def test_an_untranslatable_rule_is_always_reported():
     with pytest.raises(Untranslatable):
         translate(r"^(a)\1$")
+    with pytest.raises(Untranslatable):
+        translate(r"^(?:subscribe){e<=1}$")  # `regex`'s fuzzy matching
     pf = Prefilter([r"^(a)\1$", r"^zz$"])
     assert pf.always == {0}
     assert pf.possible("nothing here") == {0}

@@ -76,7 +76,10 @@ def translate(pattern: str) -> str:
             out.append(c)
             i += 2
             continue
-        elif c == "{" and (rep := _repeat(pattern, i)) is not None:
+        elif c == "{":
+            rep = _repeat(pattern, i)
+            if rep is None:  # a literal brace, or `regex`'s fuzzy matching ({e<=1}): not read here
+                raise Untranslatable("a brace that is no counted repetition")
             out.append(rep[0])
             i = rep[1] + pattern.startswith("+", rep[1])  # a possessive one: the plain one
             continue
