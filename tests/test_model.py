@@ -204,3 +204,22 @@ def test_evidence_rows_do_not_depend_on_how_many_are_built_at_once(monkeypatch):
     chunked = evidence.gather(build(doc), RuleSet.load()).matrix
     assert len(whole) > 5 * 3
     assert np.array_equal(whole, chunked, equal_nan=True)
+
+
+def test_a_document_longer_than_a_segment_is_decided_segment_by_segment(monkeypatch):
+    """Each segment is decided as a page of its own (its junk goes), sharing the document's
+    metadata: the title lifted in the first segment is lifted from the later ones too."""
+    from cleaner import pipeline
+
+    story = open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read()
+    whole = clean(story)
+    n_lines = len(whole.document.lines)
+    monkeypatch.setattr(pipeline, "SEGMENT_LINES", n_lines)
+    twice = clean(story + "\n\n" + story)
+    assert len(twice.document.lines) == 2 * n_lines
+    assert twice.title == whole.title
+    first, second = twice.document.lines[:n_lines], twice.document.lines[n_lines:]
+    assert [ln.decision for ln in first] == [ln.decision for ln in whole.document.lines]
+    lifted = [ln.text for ln in second if ln.decision and ln.decision.field == "title"]
+    assert lifted and all(t == whole.title for t in lifted)
+    assert [ln.kept for ln in second] == [ln.kept for ln in first]
