@@ -20,7 +20,7 @@ import re2
 import regex
 
 MAX_CHARS = 2000  # longer lines skip the prefilter (its lazily built automaton is sized for lines)
-MAX_MEM = 64 << 20  # bytes RE2 may use for the set's automaton
+MAX_MEM = 32 << 20  # bytes RE2 may use for the set's automaton (64: 3% faster, 30 MB more per process)
 _ANY = r"\x00-\x{10FFFF}"
 # Class escapes, loosened to ASCII-exact supersets (RE2's own are ASCII only): outside a class...
 _OUTSIDE = {"w": r"[0-9A-Za-z_\x{80}-\x{10FFFF}]", "W": r"[^0-9A-Za-z_]",
