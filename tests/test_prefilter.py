@@ -6,11 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.decide.prefilter import Prefilter, Untranslatable, translate
-from cleaner.decide.rules import RuleSet, _scoped
+from cleaner.decide.rules import RuleSet
 
-ORDERED = RuleSet.load()._ordered
-PATTERNS = [_scoped(r.pattern, r.case_sensitive) for r in ORDERED]
-PREFILTER = Prefilter(PATTERNS)
+RULES = RuleSet.load()
+ORDERED = RULES._ordered
+PREFILTER = RULES._prefilter  # as shipped: anchored rules matched from the start, the others searched
 # characters where `regex` and RE2 differ: non-ASCII letters, digits and spaces, case pairs that fold
 # oddly (Kelvin sign, long s, dotted I), separators `regex` may read as space
 ODD = "éÉßẞſKİıçÇøØ٣३ \u00a0\u2009\u3000\x1c\x1f\u2019\u201c·–—|/()©:,.-_'\"0123456789"
@@ -60,10 +60,12 @@ def test_an_untranslatable_rule_is_always_reported():
         translate(r"^(a)\1$")
     with pytest.raises(Untranslatable):
         translate(r"^(?:subscribe){e<=1}$")  # `regex`'s fuzzy matching
-    pf = Prefilter([r"^(a)\1$", r"^zz$"])
+    pf = Prefilter([r"^(a)\1$", r"^zz$", r"yy"], anchored=[True, True, False])
     assert pf.always == {0}
     assert pf.possible("nothing here") == {0}
     assert pf.possible("zz") == {0, 1}
+    assert pf.possible("a zz") == {0}  # anchored: at the start only
+    assert pf.possible("a zz yy") == {0, 2}
 
 
 def test_a_line_re2_cannot_read_is_matched_rule_by_rule():

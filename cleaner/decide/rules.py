@@ -400,7 +400,8 @@ class RuleSet:
     @cached_property
     def _prefilter(self) -> Prefilter:
         """Which of `_ordered` can match a line, all at once (built on first use; not pickled)."""
-        return Prefilter([_scoped(r.pattern, r.case_sensitive) for r in self._ordered])
+        return Prefilter([_scoped(r.pattern, r.case_sensitive) for r in self._ordered],
+                         [_anchored(r.pattern) for r in self._ordered])
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
