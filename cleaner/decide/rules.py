@@ -22,13 +22,11 @@ it; ``tail`` is a heading that may start a junk section running to the end of th
 little prose follows it); ``end`` is a heading that ends the article (a comment section: cut once
 article prose came before it);
 ``field`` lifts the line into a metadata field; ``keep`` protects the line: whatever a rule or
-heuristic decided, it stays in the body (see `overrides.apply`). The rules of a set (but those with ``contains``) are
-compiled into one alternation tried at the start of a line, so matching costs one regex match
-whatever the number of rules, plus one search for each of the few rules not anchored with ``^`` or
-gated by ``contains`` (skipped when the line has more words than their ``max_words`` or none of
-their ``contains`` strings). Before that, one linear-time pass of RE2 over the line
-(`cleaner.decide.prefilter`) says which rules can match it at all; the others are not tried, and on
-most lines none is.
+heuristic decided, it stays in the body (see `overrides.apply`). A line is matched in one
+linear-time pass of RE2 (`cleaner.decide.prefilter`), which says which rules can match it at all;
+only those are tried, in kind order, at the start of the line, then (the few rules not anchored with
+``^`` or gated by ``contains``, skipped when the line has more words than their ``max_words`` or none
+of their ``contains`` strings) anywhere in it. On most lines no rule is tried.
 
 Hostile patterns: every search with a user rule runs with a `timeout` linear in the line's length,
 and all of a document's searches with user rules share a `time_budget` linear in its length (a rule
@@ -84,7 +82,6 @@ PROBE_CHARS = 5000  # length of a probe: long enough for quadratic backtracking 
 FAIL_FIRST_PROBE_CHARS = 20_000  # probes that fail at their first character (lookbehinds scan back from each position)
 LONG_PROBE_CHARS = 1_000_000  # a line without spaces, as minified script and base64 blobs are
 CULPRIT_TIMEOUT = 0.5  # seconds each rule is given on the line when looking for the one that ran out of time
-_NAMED_GROUP = regex.compile(r"\(\?P<\w+>")
 
 
 class RuleError(ValueError):
@@ -157,8 +154,8 @@ class Rule:
 
     @cached_property
     def compiled(self) -> regex.Pattern:
-        """The pattern, compiled on first use (the bundled rules are only ever matched as one
-        alternation, unless a line needs them one by one)."""
+        """The pattern, compiled on first use (a bundled rule is compiled when the prefilter first
+        reports it for a line)."""
         return _compile(self.pattern, self.case_sensitive)
 
     @property
@@ -329,26 +326,6 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
-class _Alternation:
-    """Rules compiled into one alternation, each rule a named group, in the order given."""
-
-    def __init__(self, rules: Sequence[Rule]):
-        self.rules = tuple(rules)
-        alternatives = "|".join(
-            f"(?P<r{i}>{_NAMED_GROUP.sub('(?:', _scoped(r.pattern, r.case_sensitive))})" for i, r in enumerate(self.rules)
-        )
-        self.pattern = regex.compile(alternatives, flags=regex.V0) if self.rules else None
-        self.timed = any(r.timed for r in self.rules)
-        self.groups = [self.pattern.groupindex[f"r{i}"] for i in range(len(self.rules))] if self.pattern else []
-
-    def first_at_start(self, text: str) -> Rule | None:
-        """The first rule that matches at the start of `text`."""
-        m = _guarded(self.pattern.match, text, self.timed) if self.pattern else None
-        if m is None:
-            return None
-        return next(r for r, g in zip(self.rules, self.groups) if m.start(g) >= 0)
-
-
 def _leftmost(rules: Sequence[Rule], text: str, words: int) -> tuple[Rule, regex.Match] | None:
     """Of the `rules` that may apply to `text` (of `words` words), the one whose match starts
     leftmost (the earlier rule on a tie), with its match.
@@ -370,7 +347,7 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(("field", "credit", "end", "tail
 
 
 class RuleSet:
-    """A validated, compiled set of rules, matched line by line as one alternation of all rules."""
+    """A validated, compiled set of rules, matched line by line as if they were one alternation (`match`)."""
 
     def __init__(self, rules: Sequence[Rule], disabled: Iterable[str] = ()):
         seen: dict[str, str] = {}
@@ -385,13 +362,13 @@ class RuleSet:
         )
         self.keeps: tuple[Rule, ...] = tuple(r for r in self.rules if r.kind == "keep")
         self._ordered = sorted((r for r in self.rules if r.kind != "keep"), key=lambda r: _KIND_ORDER[r.kind])
-        # The rule of the leftmost match of the alternation of all rules, found cheaply: the rules
-        # without `contains` tried at the start of the line in one pattern (the first in kind order
-        # wins), a gated rule (`contains`) of an earlier kind matching at the start beating it; when
-        # nothing matches at the start, the rules that can match further on (not anchored with ^,
-        # or gated) one by one, the leftmost winning.
-        # A rule the prefilter does not report for a line cannot match it and is not tried.
-        self._at_start = _Alternation([r for r in self._ordered if not r.contains])
+        # The rule of the leftmost match of the alternation of all rules, found cheaply: the first
+        # rule without `contains` (in kind order) that matches at the start of the line, a gated rule
+        # (`contains`) of an earlier kind matching at the start beating it; when nothing matches at
+        # the start, the rules that can match further on (not anchored with ^, or gated) one by
+        # one, the leftmost winning. A rule the prefilter does not report for a line cannot match it
+        # and is not tried: on most lines, none is.
+        self._at_start_k = tuple(k for k, r in enumerate(self._ordered) if not r.contains)
         self._gated_k = tuple((k, r) for k, r in enumerate(self._ordered) if r.contains)
         self._separate_k = tuple((k, r) for k, r in enumerate(self._ordered) if r.contains or not _anchored(r.pattern))
         user = [r for r in self.rules if r.timed]
@@ -475,11 +452,9 @@ class RuleSet:
         if possible is not None and not possible:
             return None
         words = len(WORD.findall(text))
-        if possible is None:
-            rule = self._at_start.first_at_start(text)
-        else:  # the alternation's answer, from the few rules that can match: the first that matches at the start
-            rule = next((r for r in (self._ordered[k] for k in sorted(possible))
-                         if not r.contains and _guarded(r.compiled.match, text, r.timed)), None)
+        candidates = self._at_start_k if possible is None else sorted(possible)
+        rule = next((r for r in (self._ordered[k] for k in candidates)
+                     if not r.contains and _guarded(r.compiled.match, text, r.timed)), None)
         if rule is None:
             hit = _leftmost([r for k, r in self._separate_k if possible is None or k in possible], text, words)
         else:
