@@ -99,8 +99,7 @@ class Forest:
                 depth[self.left[k]] = depth[self.right[k]] = depth[k] + 1
         ends = np.append(self.roots[1:], len(self.feature))
         depths = np.array([depth[a:b].max() for a, b in zip(self.roots, ends)], np.int32)
-        children = np.stack([self.right, self.left], axis=1).astype(np.int32)
-        return np.maximum(self.feature, 0).astype(np.int32), children, depths
+        return np.maximum(self.feature, 0).astype(np.int32), self._steps[1].astype(np.int32), depths
 
     def leaves(self, x: np.ndarray) -> np.ndarray:
         """The leaf each row of `x` reaches in each tree: (rows, trees) node indices. All (row, tree)

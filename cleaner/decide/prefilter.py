@@ -1,14 +1,17 @@
-"""Which rules can match a line, all rules at once in one linear-time pass (RE2's ``Set``).
+"""Which rules can match a line, all rules at once in linear time (RE2's ``Set``).
 
 Matching a line rule by rule (or as one alternation of ~50 patterns in the `regex` engine) costs
 about 25 µs a line, most of it on the many lines no rule matches. Here each rule's pattern is
-translated into an RE2 pattern that matches *at least* what it matches (a superset: ``\\w`` becomes
-any letter outside ASCII too, look-arounds and ``\\b`` are dropped, atomic groups and possessive
-quantifiers become plain ones), and all of them are compiled into one ``re2.Set``, searched once
-per line. A rule the set does not report cannot match, so `RuleSet.match` skips it; the rules it
-does report are matched as before, by `regex`, so decisions are exactly those of matching every
-rule. A rule that cannot be translated (a back-reference, a construct RE2 lacks) is always
-reported. Lines RE2 cannot read (lone surrogates) or longer than `MAX_CHARS` get no prefilter.
+translated into an RE2 pattern that matches *at least* what it matches (a superset: ``\\w``,
+``\\d``, ``\\s`` and ``\\p{..}`` are exact on ASCII and take any character beyond it, look-arounds
+and ``\\b`` are dropped, atomic groups and possessive quantifiers become plain ones, counted
+repetitions at most three required copies and no upper bound), and they are compiled into two
+``re2.Set``s, each run once per line: the rules anchored at the line's start, matched from it
+(a small automaton), and the others, searched. A rule the sets do not report cannot match, so
+`RuleSet.match` skips it; the rules they report are matched as before, by `regex`, so decisions
+are exactly those of matching every rule. A rule that cannot be translated (a back-reference, a
+construct RE2 lacks) is always reported. Lines RE2 cannot read (lone surrogates) or longer than
+`MAX_CHARS` get no prefilter.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ _OUTSIDE = {"w": r"[0-9A-Za-z_\x{80}-\x{10FFFF}]", "W": r"[^0-9A-Za-z_]",
 _INSIDE = {"w": r"0-9A-Za-z_\x{80}-\x{10FFFF}", "W": r"\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x{10FFFF}",
            "d": r"0-9\x{80}-\x{10FFFF}", "D": _ANY, "s": r"\t-\r\x1c-\x20\x{80}-\x{10FFFF}", "S": _ANY}
 _REPEAT = regex.compile(r"\{(\d*)(,(\d*))?\}")
-_KEPT_ESCAPES = set(".^$*+?()[]{}|\\/-&~#%!,:;<>=@'\"` ") | set("ntrfvaAp")
+_KEPT_ESCAPES = set(".^$*+?()[]{}|\\/-&~#%!,:;<>=@'\"` ") | set("ntrfvaA")
 
 
 class Untranslatable(ValueError):
