@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -37,10 +38,17 @@ class _NoPrefilter:
         return None
 
 
+@cache
+def rule_sets() -> tuple[RuleSet, RuleSet]:
+    """The bundled rules with the prefilter, and without it (built once per worker process)."""
+    reference = RuleSet.load()
+    reference.__dict__["_prefilter"] = _NoPrefilter()
+    return RuleSet.load(), reference
+
+
 def check_file(path: Path) -> tuple[int, int, list[str], int, list[str]]:
     """(lines, rows, rule differences, lines the prefilter passed, tree differences) of one file."""
-    rules, reference = RuleSet.load(), RuleSet.load()
-    reference.__dict__["_prefilter"] = _NoPrefilter()
+    rules, reference = rule_sets()
     text = path.read_text(encoding="utf-8", errors="replace")
     lines = passed = 0
     rule_diffs: list[str] = []

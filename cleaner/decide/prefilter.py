@@ -216,9 +216,10 @@ class Prefilter:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
             return None
-        found = set(self.always)
+        found: set[int] | None = None  # most lines: no hit, and no set built
         for s, slot in self._sets:
             hits = s.Match(data)
             if hits:
+                found = set(self.always) if found is None else found
                 found.update(slot[h] for h in hits)
-        return frozenset(found)
+        return self.always if found is None else frozenset(found)
