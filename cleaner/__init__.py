@@ -20,7 +20,8 @@ from .decide import caches, overrides
 from .io import formats, markdown
 from . import render
 from .document import Document
-from .pipeline import build, clean_document
+from .decide.normalize import unify_newlines
+from .pipeline import build, clean_document, joined, shifted, text_parts
 from .io.read import decode, without_surrogates
 from .decide.rules import RuleError, RuleSet, budget, time_budget
 from .decide.templates import Templates, site_of
@@ -91,7 +92,9 @@ class Cleaner:
 
             return build_page(data, source, metadata, self.fast)
         text = decode(data) if isinstance(data, bytes) else data
-        return (markdown.build if fmt == "markdown" else build)(text, source), "text"
+        if fmt == "markdown":
+            return markdown.build(text, source), "text"
+        return _joined([shifted(build(part, source), first) for part, first in text_parts(unify_newlines(text))]), "text"
 
     def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None,
               input_format: str | None = None, site: str | None = None, templates: Templates | None = None,
@@ -109,6 +112,11 @@ class Cleaner:
         The searches with user rules share a time budget linear in its length (`rules.RuleTimeout`)."""
         data = _document(data)
         templates = templates if templates is not None else self.templates
+        if (formats.said(input_format, html) or formats.detect(data, source)) == "text":
+            text = decode(data) if isinstance(data, bytes) else data
+            doc = _joined([r.document for r in self.clean_parts(text, source, site, templates, site_fallback)])
+            return Result(render.body(doc), doc.metadata.get("title"), doc.metadata.get("author"),
+                          doc.metadata.get("date"), doc)
         with time_budget(budget(len(data))):
             doc, profile = self.build(data, source, input_format, html, metadata or templates is not None)
             if templates is not None:
@@ -119,12 +127,42 @@ class Cleaner:
         return Result(render.body(doc), doc.metadata.get("title"), doc.metadata.get("author"),
                       doc.metadata.get("date"), doc)
 
+    def clean_parts(self, text: str, source: str = "<text>", site: str | None = None,
+                    templates: Templates | None = None, site_fallback: str | None = None) -> Iterator[Result]:
+        """Clean scraped text part by part (`pipeline.text_parts`: parts of about 10,000 lines, cut
+        at blank lines), yielding each part's result as it is ready, its lines numbered in the whole
+        text; the parts share the document's metadata (the title lifted in the first is lifted from
+        the others). A text of fewer lines is one part. `clean(text)` is these parts as one
+        document; their texts, the non-empty ones joined by a blank line, are its text, which a
+        batch writes without holding every line of a long text at once. Arguments as for `clean`."""
+        templates = templates if templates is not None else self.templates
+        metadata: dict[str, str | None] = {}
+        warnings: list[str] = []
+        for k, (part, first) in enumerate(text_parts(unify_newlines(without_surrogates(text)))):
+            if k:  # a long text: its lines seldom repeat from one part to the next
+                caches.clear()
+            with time_budget(budget(len(part))):
+                doc = build(part, source)
+                doc.metadata, doc.warnings = metadata, warnings
+                if templates is not None:
+                    templates.annotate(doc, site_of(doc, site, site_fallback))
+                clean_document(doc, self.rules, "text", settle=self.stable)
+                overrides.apply(doc, self.rules, self.disabled)
+            caches.note(len(part))
+            yield Result(render.body(doc), metadata.get("title"), metadata.get("author"), metadata.get("date"),
+                         shifted(doc, first))
+
     def clean_many(self, items: Iterable[str | bytes | tuple[str, str | bytes]]) -> Iterator[Result]:
         """Clean documents one after another, yielding results as they are ready (nothing is read
         ahead). An item is a text, bytes, or a ``(source, text_or_bytes)`` pair naming it."""
         for i, item in enumerate(items):
             source, data = item if isinstance(item, tuple) else (f"<item {i}>", item)
             yield self.clean(data, source=source)
+
+
+def _joined(parts: list[Document]) -> Document:
+    """The parts of one text (`Cleaner.clean_parts`) as one document."""
+    return parts[0] if len(parts) == 1 else joined(parts, "".join(p.original for p in parts))
 
 
 def _document(data: object) -> str | bytes:

@@ -11,13 +11,15 @@ rules and the line heuristics decide directly (tails, duplicates, captions), no 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from .decide import heuristics, metadata, model
 from .decide.evidence import FEATURES, NAMES, Evidence, gather
 from .decide.features import Features, features, is_story_text
 from .decide.language import detect, iso
-from .decide.normalize import split_physical_lines
+from .decide.normalize import split_physical_lines, unify_newlines
 from .decide.rules import RuleSet
 from .decide.wraps import repair
 from .document import Decision, Document, Line
@@ -34,6 +36,55 @@ def build(text: str, source: str = "<text>") -> Document:
     unified = "\n".join(split_physical_lines(text))
     language = detect(unified)
     return Document(source=source, lines=repair(unified, iso(language)), original=unified, language=language)
+
+
+def text_parts(text: str, size: int | None = None) -> Iterator[tuple[str, int]]:
+    """Scraped text (newlines unified) in parts of at least `size` (SEGMENT_LINES) non-blank lines,
+    each ended by a blank line, or after twice that many lines without one by a line's end: each
+    part with the number of its first line in `text`. One part for a text of fewer lines.
+
+    Long scraped text is built and decided part by part, each part a page of its own sharing the
+    document's metadata (`Cleaner.clean_parts`): memory is that of one part, not of the whole
+    text's lines, and a part's decisions do not depend on how long the text is after it.
+
+    >>> [(part, first) for part, first in text_parts("a\\nb\\n\\nc\\n\\nd", size=2)]
+    [('a\\nb\\n\\n', 0), ('c\\n\\nd', 3)]
+    """
+    size = size or SEGMENT_LINES
+    start = pos = filled = 0
+    first = line_no = 0
+    end_of_text = len(text)
+    while pos < end_of_text:
+        end = text.find("\n", pos)
+        end = end_of_text if end < 0 else end
+        blank = text[pos:end].isspace() or pos == end
+        filled += not blank
+        line_no += 1
+        pos = end + 1
+        if (filled >= size and blank) or filled >= 2 * size:
+            if pos < end_of_text:
+                yield text[start:pos], first
+                start, first, filled = pos, line_no, 0
+    yield text[start:], first
+
+
+def shifted(doc: Document, first: int) -> Document:
+    """`doc`, a part of a longer text that starts at line `first`, with its lines and joins
+    numbered in the whole text."""
+    if first:
+        for line in doc.lines:
+            line.start += first
+            line.end += first
+            for join in line.joins:
+                join.line += first
+    return doc
+
+
+def joined(parts: list[Document], original: str) -> Document:
+    """One document of a text's decided parts (`shifted`), sharing their metadata."""
+    head = parts[0]
+    return Document(head.source, [ln for part in parts for ln in part.lines], original, head.metadata,
+                    list(dict.fromkeys(head.warnings)), head.language, head.site, head.site_pages)
 
 
 def clean_document(doc: Document, rules: RuleSet, profile: str = "text", settle: bool = False) -> Document:

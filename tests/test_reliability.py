@@ -213,16 +213,16 @@ def test_a_rule_timeout_at_run_time_fails_that_document_only(tmp_path, monkeypat
 
 
 def test_a_bug_on_one_document_fails_that_document_only(tmp_path, monkeypatch):
-    from cleaner.io import batch
+    from cleaner import Cleaner
 
-    real = batch.clean_input
+    real = Cleaner.clean_parts
 
-    def buggy(cleaner, item, data, **options):
-        if item.name.endswith("b.txt"):
+    def buggy(self, text, source, *args, **options):
+        if source.endswith("b.txt"):
             raise KeyError("boom")
-        return real(cleaner, item, data, **options)
+        return real(self, text, source, *args, **options)
 
-    monkeypatch.setattr(batch, "clean_input", buggy)
+    monkeypatch.setattr(Cleaner, "clean_parts", buggy)
     src = tmp_path / "in"
     src.mkdir()
     for name in ("a.txt", "b.txt", "c.txt"):

@@ -239,15 +239,17 @@ def _refuse_overwriting_inputs(dest: Destination, inputs: tuple[str, ...], fmt: 
 def deliver(outcome: Outcome, dest: Destination) -> None:
     """Write a cleaned document to its output (a file in the folder, the one file, or stdout);
     InputError when it cannot be."""
+    pieces = [outcome.output] if isinstance(outcome.output, str) else outcome.output or []
     if outcome.target is None:
-        sys.stdout.write(outcome.output or "")
+        sys.stdout.writelines(pieces)
         return
     try:
         if dest.kind == "folder":
-            write_inside(dest.path, outcome.target, outcome.output or "")
+            write_inside(dest.path, outcome.target, pieces)
         else:
             with open_sink(outcome.target) as f:
-                f.write((outcome.output or "").encode("utf-8"))
+                for piece in pieces:
+                    f.write(piece.encode("utf-8"))
     except OutputError as e:
         raise InputError(str(e)) from None
     except OSError as e:

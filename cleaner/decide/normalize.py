@@ -19,9 +19,14 @@ _SPACES = regex.compile(r"[\t\p{Zs}]+")
 _INVISIBLE = regex.compile(r"[\p{Cc}\p{Cf}--[\t\n\u200c\u200d]]+", flags=regex.V1)
 
 
+def unify_newlines(text: str) -> str:
+    """`text` with every kind of line ending made a ``\\n``."""
+    return _NEWLINES.sub("\n", text)
+
+
 def split_physical_lines(text: str) -> list[str]:
     """Split `text` into physical lines with every kind of line ending treated alike."""
-    return _NEWLINES.sub("\n", text).split("\n")
+    return unify_newlines(text).split("\n")
 
 
 def normalize_line(line: str) -> str:

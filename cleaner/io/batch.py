@@ -198,12 +198,43 @@ def clean_input(cleaner: Cleaner, item: Input, data: bytes, input_format: str | 
     page's canonical URL, else its folder (`templates.file_site`). An HTML page's metadata beyond
     its title is read only with `metadata` (`Cleaner.clean`)."""
     text, fmt = decode_input(item, data, input_format)
-    site, fallback = file_site(item.path) if cleaner.templates is not None and item.path is not None else (None, None)
+    return clean_decoded(cleaner, item, text, fmt, source, metadata)
+
+
+def clean_decoded(cleaner: Cleaner, item: Input, text: str, fmt: str, source: str | None = None,
+                  metadata: bool = True) -> Result:
+    """`clean_input` of an input's decoded text, of format `fmt`."""
+    site, fallback = _site(cleaner, item)
     try:
         return cleaner.clean(text, source=item.name if source is None else source, input_format=fmt,
                              site=site, site_fallback=fallback, metadata=metadata)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
+
+
+def _site(cleaner: Cleaner, item: Input) -> tuple[str | None, str | None]:
+    """The site of an input and its fallback, for templates (`templates.file_site`)."""
+    return file_site(item.path) if cleaner.templates is not None and item.path is not None else (None, None)
+
+
+def text_output(cleaner: Cleaner, item: Input, text: str) -> tuple[list[str], Counts]:
+    """The text output of scraped text (`render_result` of its `clean_input`: the same text, in
+    pieces to write one after another) and its removal counts, cleaned part by part
+    (`Cleaner.clean_parts`): only one part's lines are held at a time, so a long text costs memory
+    for its characters, not for every line's evidence."""
+    site, fallback = _site(cleaner, item)
+    pieces: list[str] = []
+    counts: Counts = {}
+    try:
+        for part in cleaner.clean_parts(text, item.name, site, site_fallback=fallback):
+            if part.text:
+                pieces += ["\n\n", part.text] if pieces else [part.text]
+            for by, (lines, chars) in removal_counts(part.document).items():
+                had = counts.get(by, (0, 0))
+                counts[by] = (had[0] + lines, had[1] + chars)
+    except RuleTimeout as e:
+        raise InputError(str(e)) from None
+    return pieces + ["\n"] if pieces else [], counts
 
 
 def needs_metadata(fmt: str, with_metadata: bool = False) -> bool:
@@ -254,7 +285,7 @@ class Outcome:
     or that it was skipped."""
 
     name: str
-    output: str | None = None
+    output: str | list[str] | None = None  # a list: pieces written one after another (a long text's parts)
     error: str | None = None
     skipped: bool = False
     counts: Counts = field(default_factory=dict)
@@ -281,9 +312,12 @@ def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
     if task.skip:
         return Outcome(item.name, skipped=True, target=task.target)
     try:
-        data = too_big(task.data, max_bytes) if task.data is not None else read_input(item, max_bytes)
-        result = clean_input(cleaner, item, data, input_format=input_format,
-                             metadata=needs_metadata(fmt, with_metadata))
+        text, form = decode_input(item, too_big(task.data, max_bytes) if task.data is not None
+                                  else read_input(item, max_bytes), input_format)
+        if form == "text" and fmt == "text" and not with_metadata:  # long text: part by part
+            output, counts = text_output(cleaner, item, text)
+            return Outcome(item.name, output, counts=counts, target=task.target)
+        result = clean_decoded(cleaner, item, text, form, metadata=needs_metadata(fmt, with_metadata))
     except InputError as e:
         return Outcome(item.name, error=str(e), target=task.target)
     except Exception as e:  # noqa: BLE001  (reported as this document's failure, with the cause)

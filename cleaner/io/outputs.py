@@ -119,10 +119,11 @@ def open_output(name: str | Path, atomic: bool = True) -> Iterator[BinaryIO]:
         raise
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write `content` (UTF-8) to `path` atomically (see `atomic_file`)."""
+def write_atomic(path: Path, content: str | list[str]) -> None:
+    """Write `content` (UTF-8; a list of pieces one after another) to `path` atomically (see `atomic_file`)."""
     with atomic_file(path) as f:
-        f.write(content.encode("utf-8"))
+        for piece in [content] if isinstance(content, str) else content:
+            f.write(piece.encode("utf-8"))
 
 
 def check_folder(folder: Path) -> None:
@@ -137,7 +138,7 @@ def check_folder(folder: Path) -> None:
         raise OutputError(f"cannot write in {folder}: {reason(e)}") from None
 
 
-def write_inside(outdir: Path, target: Path, content: str) -> None:
+def write_inside(outdir: Path, target: Path, content: str | list[str]) -> None:
     """Write `content` to `target`, refusing (OutputError) a target whose folder, once symlinks
     are followed, is not inside `outdir` (a symlink inside the output folder pointing elsewhere)."""
     root = os.path.realpath(outdir)

@@ -182,11 +182,9 @@ def looks_like_fragment(text: str) -> bool:
 def without_surrogates(text: str) -> str:
     """`text` with each lone surrogate (a JSON ``\\ud800`` escape decodes to one; it is no
     character and cannot be encoded) replaced by U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATES.sub("\ufffd", text)
-    return text
+    if text.isascii() or not _SURROGATES.search(text):  # (no copy of a long text made to find out)
+        return text
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def is_empty(text: str) -> bool:
