@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import pickle
 import subprocess
 import sys
 import time
@@ -351,7 +352,8 @@ def main() -> None:
                     help="when the site folds do not choose it (--write without them, --holdout corpus)")
     ap.add_argument("--write", action="store_true", help="train on everything and write the model")
     ap.add_argument("--json", type=Path, help="write the tables here")
-    ap.add_argument("--oof", type=Path, help="write the site folds' line probabilities here (pickle)")
+    ap.add_argument("--oof", type=Path, help="write the out-of-fold line probabilities here (pickle: "
+                    "(holdout, corpus, page id, rendering) -> probabilities)")
     ap.add_argument("--corpus-power", type=float, default=0.5)
     ap.add_argument("--leaves", type=int, default=31)
     ap.add_argument("--rounds", type=int, default=150)
@@ -376,22 +378,23 @@ def main() -> None:
             p.x[:, drop] = np.nan  # read as missing: the trees cannot split on them
     use_pages(pages)
     print(f"{len(pages)} pages, {sum(len(p.y) for p in pages)} open lines, {len(NAMES)} features")
-    summary, thresholds = {}, {}
+    summary, thresholds, oof = {}, {}, {}
     for family in args.models if args.holdout else ():
         thresholds[family] = args.threshold
         if "site" in args.holdout:
             site = out_of_fold(pages, family, "site")
-            if args.oof:
-                import pickle
-                args.oof.write_bytes(pickle.dumps({(p.corpus, p.id, p.rendering): pr for p, pr in zip(pages, site)}))
+            oof.update(((family, "site", p.corpus, p.id, p.rendering), pr) for p, pr in zip(pages, site))
             texts, per_fold = site_thresholds(pages, site)
             summary[f"{family}/site"] = table(pages, texts, f"{family}, {K}-fold by site (thresholds {per_fold})")
             thresholds[family] = choose_threshold(pages, site, show=True)
         if "corpus" in args.holdout:
             loco = out_of_fold(pages, family, "corpus")
+            oof.update(((family, "corpus", p.corpus, p.id, p.rendering), pr) for p, pr in zip(pages, loco))
             texts = [kept_text(p, pr, thresholds[family]) for p, pr in zip(pages, loco)]
             summary[f"{family}/corpus"] = table(pages, texts, f"{family}, leave one corpus out "
                                                                f"(threshold {thresholds[family]} from the site folds)")
+    if args.oof:
+        args.oof.write_bytes(pickle.dumps(oof, protocol=pickle.HIGHEST_PROTOCOL))
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1), encoding="utf-8")
     if args.write:
