@@ -102,10 +102,11 @@ def clean_document(doc: Document, rules: RuleSet, profile: str = "text", settle:
 
 def decide(doc: Document, rules: RuleSet) -> None:
     """Gather the evidence and let the model drop what it judges junk: a document of more than
-    SEGMENT_LINES lines (no web page: the corpora's longest has 7,444) segment by segment, each
-    decided as a page of its own sharing the document's metadata (the title found in the first is
-    lifted from the others too), so that the memory a document needs stays that of its text and
-    lines, not of every line's evidence at once."""
+    SEGMENT_LINES lines (no web page: the corpora's longest has 7,444; scraped text that long comes
+    in parts, `text_parts`, so this is Markdown's case) segment by segment, each decided as a page
+    of its own sharing the document's metadata (the title found in the first is lifted from the
+    others too), so that the memory a document needs stays that of its text and lines, not of every
+    line's evidence at once."""
     if len(doc.lines) <= SEGMENT_LINES:
         _decide_page(doc, rules)
         return

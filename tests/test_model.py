@@ -208,14 +208,15 @@ def test_evidence_rows_do_not_depend_on_how_many_are_built_at_once(monkeypatch):
 
 def test_a_document_longer_than_a_segment_is_decided_segment_by_segment(monkeypatch):
     """Each segment is decided as a page of its own (its junk goes), sharing the document's
-    metadata: the title lifted in the first segment is lifted from the later ones too."""
+    metadata: the title lifted in the first segment is lifted from the later ones too. (Markdown:
+    long scraped text comes in parts before it is built, `tests/test_long_text.py`.)"""
     from cleaner import pipeline
 
     story = open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read()
-    whole = clean(story)
+    whole = clean(story, input_format="markdown")
     n_lines = len(whole.document.lines)
     monkeypatch.setattr(pipeline, "SEGMENT_LINES", n_lines)
-    twice = clean(story + "\n\n" + story)
+    twice = clean(story + "\n\n" + story, input_format="markdown")
     assert len(twice.document.lines) == 2 * n_lines
     assert twice.title == whole.title
     first, second = twice.document.lines[:n_lines], twice.document.lines[n_lines:]
