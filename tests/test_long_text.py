@@ -59,3 +59,5 @@ def test_a_batch_writes_a_long_text_as_clean_gives_it(tmp_path, monkeypatch):
     res = run("clean", tmp_path / "long.txt", "-o", tmp_path / "out.txt")
     assert res.exit_code == 0, res.output
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == clean(text).text + "\n"
+    piped = run("clean", "-", input=text.encode("utf-8"))
+    assert piped.exit_code == 0 and piped.stdout == clean(text).text + "\n"
