@@ -20,8 +20,7 @@ from .decide import caches, overrides
 from .io import formats, markdown
 from . import render
 from .document import Document
-from .decide.normalize import unify_newlines
-from .pipeline import build, clean_document, joined, shifted, text_parts
+from .pipeline import built_parts, clean_document, joined, shifted
 from .io.read import decode, without_surrogates
 from .decide.rules import RuleError, RuleSet, budget, time_budget
 from .decide.templates import Templates, site_of
@@ -94,7 +93,7 @@ class Cleaner:
         text = decode(data) if isinstance(data, bytes) else data
         if fmt == "markdown":
             return markdown.build(text, source), "text"
-        return _joined([shifted(build(part, source), first) for part, first in text_parts(unify_newlines(text))]), "text"
+        return _joined([shifted(doc, first) for doc, first in built_parts(text, source)]), "text"
 
     def clean(self, data: str | bytes, source: str = "<text>", html: bool | None = None,
               input_format: str | None = None, site: str | None = None, templates: Templates | None = None,
@@ -138,17 +137,16 @@ class Cleaner:
         templates = templates if templates is not None else self.templates
         metadata: dict[str, str | None] = {}
         warnings: list[str] = []
-        for k, (part, first) in enumerate(text_parts(unify_newlines(without_surrogates(text)))):
+        for k, (doc, first) in enumerate(built_parts(without_surrogates(text), source)):
             if k:  # a long text: its lines seldom repeat from one part to the next
                 caches.clear()
-            with time_budget(budget(len(part))):
-                doc = build(part, source)
-                doc.metadata, doc.warnings = metadata, warnings
+            doc.metadata, doc.warnings = metadata, warnings
+            with time_budget(budget(len(doc.original))):
                 if templates is not None:
                     templates.annotate(doc, site_of(doc, site, site_fallback))
                 clean_document(doc, self.rules, "text", settle=self.stable)
                 overrides.apply(doc, self.rules, self.disabled)
-            caches.note(len(part))
+            caches.note(len(doc.original))
             yield Result(render.body(doc), metadata.get("title"), metadata.get("author"), metadata.get("date"),
                          shifted(doc, first))
 

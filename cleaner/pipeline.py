@@ -68,6 +68,12 @@ def text_parts(text: str, size: int | None = None) -> Iterator[tuple[str, int]]:
     yield text[start:], first
 
 
+def built_parts(text: str, source: str = "<text>") -> Iterator[tuple[Document, int]]:
+    """The parts of scraped text (`text_parts`), each built (`build`), with the number of its first line."""
+    for part, first in text_parts(unify_newlines(text)):
+        yield build(part, source), first
+
+
 def shifted(doc: Document, first: int) -> Document:
     """`doc`, a part of a longer text that starts at line `first`, with its lines and joins
     numbered in the whole text."""

@@ -229,9 +229,7 @@ def text_output(cleaner: Cleaner, item: Input, text: str) -> tuple[list[str], Co
         for part in cleaner.clean_parts(text, item.name, site, site_fallback=fallback):
             if part.text:
                 pieces += ["\n\n", part.text] if pieces else [part.text]
-            for by, (lines, chars) in removal_counts(part.document).items():
-                had = counts.get(by, (0, 0))
-                counts[by] = (had[0] + lines, had[1] + chars)
+            removal_counts(part.document, counts)
     except RuleTimeout as e:
         raise InputError(str(e)) from None
     return pieces + ["\n"] if pieces else [], counts
@@ -314,7 +312,7 @@ def clean_task(cleaner: Cleaner, task: Task, fmt: str, with_metadata: bool,
     try:
         text, form = decode_input(item, too_big(task.data, max_bytes) if task.data is not None
                                   else read_input(item, max_bytes), input_format)
-        if form == "text" and fmt == "text" and not with_metadata:  # long text: part by part
+        if form == "text" and fmt == "text" and not with_metadata:  # written part by part (`text_output`)
             output, counts = text_output(cleaner, item, text)
             return Outcome(item.name, output, counts=counts, target=task.target)
         result = clean_decoded(cleaner, item, text, form, metadata=needs_metadata(fmt, with_metadata))

@@ -13,9 +13,10 @@ from ..document import Document
 Counts = dict[str, tuple[int, int]]  # rule or heuristic id -> (lines, characters)
 
 
-def removal_counts(doc: Document) -> Counts:
-    """Lines and characters each id removed from `doc` (lifted metadata lines included)."""
-    counts: dict[str, tuple[int, int]] = {}
+def removal_counts(doc: Document, counts: Counts | None = None) -> Counts:
+    """Lines and characters each id removed from `doc` (lifted metadata lines included), added to
+    `counts` when given (the parts of one text)."""
+    counts = {} if counts is None else counts
     for line in doc.lines:
         if line.decision is not None:
             lines, chars = counts.get(line.decision.by, (0, 0))
