@@ -51,6 +51,9 @@ def text_parts(text: str, size: int | None = None) -> Iterator[tuple[str, int]]:
     [('a\\nb\\n\\n', 0), ('c\\n\\nd', 3)]
     """
     size = size or SEGMENT_LINES
+    if text.count("\n") < size:  # fewer lines than a part holds (every web page): no line walked
+        yield text, 0
+        return
     start = pos = filled = 0
     first = line_no = 0
     end_of_text = len(text)
