@@ -1,8 +1,9 @@
-"""The compiled part of the package (everything else is declared in pyproject.toml): the decision
-model's tree walk, `cleaner/decide/_trees.pyx`, built by Cython on install."""
+"""The compiled parts of the package (everything else is declared in pyproject.toml), built by Cython
+on install: the decision model's tree walk (`cleaner/decide/_trees.pyx`) and the lines' shape figures
+(`cleaner/decide/_shape.pyx`)."""
 
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-setup(ext_modules=cythonize([Extension("cleaner.decide._trees", ["cleaner/decide/_trees.pyx"],
-                                       extra_compile_args=["-O3"])]))
+setup(ext_modules=cythonize([Extension(f"cleaner.decide.{name}", [f"cleaner/decide/{name}.pyx"], extra_compile_args=["-O3"])
+                             for name in ("_trees", "_shape")]))

@@ -8,6 +8,8 @@
    `RuleSet.match` returns the same rule and span with the prefilter as without it.
 2. Trees: on every page's evidence rows, the compiled walk gives the numpy walk's scores (to
    1e-9) and the same removals, for both passes.
+3. Shapes: on every line (as read, stripped, and as the pipeline built it) the compiled shape
+   figures equal `evidence.shape_reference`'s, exactly.
 
 Pages are read where ``../shared/eval/unpack.py`` put them (see ``benchmarks/corpora.py``);
 ``--sample K`` takes every K-th file. Prints one line per check and exits 1 when any differs.
@@ -47,14 +49,18 @@ def rule_sets() -> tuple[RuleSet, RuleSet]:
 
 
 def check_file(path: Path) -> tuple[int, int, list[str], int, list[str]]:
-    """(lines, rows, rule differences, lines the prefilter passed, tree differences) of one file."""
+    """(lines, rows, rule differences, lines the prefilter passed, compiled-vs-reference differences of the
+    tree walk and the shape figures) of one file."""
     rules, reference = rule_sets()
     text = path.read_text(encoding="utf-8", errors="replace")
     lines = passed = 0
     rule_diffs: list[str] = []
+    compiled_diffs: list[str] = []
     for raw in text.splitlines():
         for line in {raw, raw.strip()} - {""}:
             lines += 1
+            if evidence.shape_figures(line) != evidence.shape_reference(line):
+                compiled_diffs.append(f"{path}: shape figures differ on {line[:80]!r}")
             possible = rules._prefilter.possible(line)
             passed += possible is None or bool(possible)
             if possible is not None:
@@ -63,15 +69,18 @@ def check_file(path: Path) -> tuple[int, int, list[str], int, list[str]]:
             a, b = rules.match(line), reference.match(line)
             if (a and (a[0].id, a[1].span())) != (b and (b[0].id, b[1].span())):
                 rule_diffs.append(f"{path}: match differs on {line[:80]!r}")
-    x = evidence.gather(build(text), rules).matrix
+    doc = build(text)
+    for line in {ln.text for ln in doc.lines}:
+        if evidence.shape_figures(line) != evidence.shape_reference(line):
+            compiled_diffs.append(f"{path}: shape figures differ on {line[:80]!r}")
+    x = evidence.gather(doc, rules).matrix
     m = model.load()
-    tree_diffs: list[str] = []
     rows = np.hstack([x, model.sequence_features(np.full(len(x), 0.5))])
     for name, forest, data in (("first", m.first, x), ("second", m.second, rows)):
         fast, slow = forest.score(data), forest.score(data, compiled=False)
         if not (np.allclose(fast, slow, rtol=0, atol=1e-9) and np.array_equal(fast < 0, slow < 0)):
-            tree_diffs.append(f"{path}: {name} pass differs (max {np.abs(fast - slow).max():.2g})")
-    return lines, len(x), rule_diffs, passed, tree_diffs
+            compiled_diffs.append(f"{path}: {name} pass differs (max {np.abs(fast - slow).max():.2g})")
+    return lines, len(x), rule_diffs, passed, compiled_diffs
 
 
 def main() -> int:
@@ -79,24 +88,25 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=1, help="every K-th file")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    if model.sum_at_leaves is None:
-        print("the compiled tree walk is not built (pip install .)", file=sys.stderr)
+    if model.sum_at_leaves is None or evidence.shape_figures is evidence.shape_reference:
+        print("the compiled tree walk or shape figures are not built (pip install .)", file=sys.stderr)
         return 1
     files = [f for f in sorted(data_root().glob("*/dev/*/*.txt")) if f.name in RENDERINGS][::args.sample]
     lines = rows = passed = 0
     rule_diffs: list[str] = []
-    tree_diffs: list[str] = []
+    compiled_diffs: list[str] = []
     with ProcessPoolExecutor(args.jobs) as pool:
         for n, r, rd, p, td in pool.map(check_file, files, chunksize=16):
             lines, rows, passed = lines + n, rows + r, passed + p
             rule_diffs += rd
-            tree_diffs += td
+            compiled_diffs += td
     print(f"{len(files)} files, {lines:,} lines: prefilter passed {passed / max(lines, 1):.1%} to `regex`; "
           f"missed rule matches and differing matches: {len(rule_diffs)}")
-    print(f"{rows:,} evidence rows, two passes: compiled walk vs numpy walk differences: {len(tree_diffs)}")
-    for d in (rule_diffs + tree_diffs)[:20]:
+    print(f"{rows:,} evidence rows, two passes, and every line's shape figures: compiled vs reference "
+          f"differences: {len(compiled_diffs)}")
+    for d in (rule_diffs + compiled_diffs)[:20]:
         print("  " + d)
-    return 1 if rule_diffs or tree_diffs else 0
+    return 1 if rule_diffs or compiled_diffs else 0
 
 
 if __name__ == "__main__":

@@ -111,9 +111,9 @@ class Evidence:
     feats: list[Features]  # per line of the document
 
 
-@lru_cache(maxsize=1 << 16)
-def _shape(text: str) -> tuple[float, ...]:
-    """Shape figures of one line's text that `Features` does not hold."""
+def shape_reference(text: str) -> tuple[float, ...]:
+    """Shape figures of one line's text that `Features` does not hold (in `regex`: the reference of
+    the compiled `_shape.shape_figures`)."""
     chars = len(text) or 1
     starts = len(_WORD_START.findall(text)) or 1
     letters = len(_LETTER.findall(text)) or 1
@@ -138,7 +138,12 @@ def _shape(text: str) -> tuple[float, ...]:
     )
 
 
-SHAPE_WIDTH = len(_shape(""))
+try:  # one pass over the characters (`_shape.pyx`, built on install); the reference when it was not built
+    from ._shape import shape_figures
+except ImportError:  # pragma: no cover - an install without a C compiler
+    shape_figures = shape_reference
+_shape = lru_cache(maxsize=1 << 16)(shape_figures)
+SHAPE_WIDTH = len(shape_reference(""))
 _CJK_RUN = regex.compile(CJK_CLASS + "+")
 
 

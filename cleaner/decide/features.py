@@ -19,6 +19,8 @@ _TERMINAL = regex.compile(r"""[.!?…。！？][\s"'”’»」』)\]]*$""")
 # an e-mail address is a word holding "x@y" with ".z" later in it, each word scanned once (\S+@\S+\.\w+
 # retried from every character: quadratic in a long word such as a base64 blob)
 _LINKY = regex.compile(r"https?://|www\.|(?<!\S)\S(?>[^\s@]*)@\S(?:[^\s.]|\.(?!\w))*+\.\w|\s[|»›]\s|^[|»›]|\s[|»›]$")
+# every branch of _LINKY holds one of these: a line without any is not searched (most lines)
+_LINKY_MARKS = ("@", "|", "»", "›", "http", "www.")
 _INLINE_BULLET = regex.compile(r"\s[*+•·▪|o]\s(?=\p{Lu}|\d)")
 # list bullets, including the '+' and 'o' of nested lists in text dumps (inscriptis, lynx)
 _LIST_ITEM = regex.compile(r"^\s*([-–•*·▪►+]|o(?=\s+[\p{Lu}\d])|\d{1,2}[.)])\s+")
@@ -88,9 +90,14 @@ def line_features(text: str, language: str | None) -> Features:
         stops = stoplist(language)
         stop = (sum(1 for t in tokens if t.lower() in stops) / words if words else 0.0) if stops else 1.0
     numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
-    return Features(words, stop, bool(_TERMINAL.search(text)), bool(_LINKY.search(text)),
+    return Features(words, stop, bool(_TERMINAL.search(text)), _linky(text),
                     bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric, len(_INLINE_BULLET.findall(text)),
                     bool(_INTERVIEW_TURN.match(text)))
+
+
+def _linky(text: str) -> bool:
+    """A URL, an e-mail address or menu separators in the line (`_LINKY`)."""
+    return any(mark in text for mark in _LINKY_MARKS) and _LINKY.search(text) is not None
 
 
 def is_story_text(text: str) -> bool:

@@ -29,6 +29,7 @@ _DATE_FORMS = [
     regex.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
     regex.compile(r"(?<!\d)(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})(?!\d)"),
 ]
+_YEAR = regex.compile(r"\d{4}")  # every form holds a year: a line without four digits in a row is not searched
 _TITLE_END = regex.compile(r"[.:;,。．]$")
 _LETTER = regex.compile(r"\p{L}")
 _NOT_TITLE = regex.compile(r"^\W*by\s|@\w|\d{1,2}:\d\d", regex.I)  # bylines, handles, times
@@ -49,6 +50,8 @@ def parse_date(text: str) -> str | None:
     >>> parse_date("Nov. 18, 2019 (updated 2 December 2019)"), parse_date("Decision 2, 2021"), parse_date("31 February 2024")
     ('2019-11-18', None, None)
     """
+    if _YEAR.search(text) is None:
+        return None
     found = []
     for form in _DATE_FORMS:
         for m in form.finditer(text):
