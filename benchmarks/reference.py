@@ -8,8 +8,9 @@
    `RuleSet.match` returns the same rule and span with the prefilter as without it.
 2. Trees: on every page's evidence rows, the compiled walk gives the numpy walk's scores (to
    1e-9) and the same removals, for both passes.
-3. Shapes: on every line (as read, stripped, and as the pipeline built it) the compiled shape
-   figures equal `evidence.shape_reference`'s, exactly.
+3. Per-line figures: on every line (as read, stripped, and as the pipeline built it) the compiled
+   figures (`cleaner/decide/_figures.pyx`: shape figures, word counts, content words, with the
+   stoplist of the page's language) equal their `regex` references exactly.
 
 Pages are read where ``../shared/eval/unpack.py`` put them (see ``benchmarks/corpora.py``);
 ``--sample K`` takes every K-th file. Prints one line per check and exits 1 when any differs.
@@ -27,7 +28,8 @@ import numpy as np
 
 from corpora import data_root
 
-from cleaner.decide import evidence, model
+from cleaner.decide import evidence, features, model
+from cleaner.decide.language import stoplist
 from cleaner.decide.rules import RuleSet
 from cleaner.pipeline import build
 
@@ -48,19 +50,33 @@ def rule_sets() -> tuple[RuleSet, RuleSet]:
     return RuleSet.load(), reference
 
 
+def figures_differ(line: str, stops: frozenset[str]) -> str | None:
+    """Which compiled per-line figures differ from their reference on `line`, if any."""
+    if evidence.shape_figures(line) != evidence.shape_reference(line):
+        return "shape figures"
+    if features.word_counts(line, stops) != features.word_counts_reference(line, stops):
+        return "word counts"
+    if evidence.words_of(line, stops) != evidence.content_words_reference(line, stops):
+        return "content words"
+    return None
+
+
 def check_file(path: Path) -> tuple[int, int, list[str], int, list[str]]:
     """(lines, rows, rule differences, lines the prefilter passed, compiled-vs-reference differences of the
-    tree walk and the shape figures) of one file."""
+    tree walk and the per-line figures) of one file."""
     rules, reference = rule_sets()
     text = path.read_text(encoding="utf-8", errors="replace")
+    doc = build(text)
+    stops = stoplist(doc.language)
     lines = passed = 0
     rule_diffs: list[str] = []
-    compiled_diffs: list[str] = []
+    compiled_diffs = [f"{path}: {what} differ on {line[:80]!r}" for line in {ln.text for ln in doc.lines}
+                      if (what := figures_differ(line, stops))]
     for raw in text.splitlines():
         for line in {raw, raw.strip()} - {""}:
             lines += 1
-            if evidence.shape_figures(line) != evidence.shape_reference(line):
-                compiled_diffs.append(f"{path}: shape figures differ on {line[:80]!r}")
+            if what := figures_differ(line, stops):
+                compiled_diffs.append(f"{path}: {what} differ on {line[:80]!r}")
             possible = rules._prefilter.possible(line)
             passed += possible is None or bool(possible)
             if possible is not None:
@@ -69,10 +85,6 @@ def check_file(path: Path) -> tuple[int, int, list[str], int, list[str]]:
             a, b = rules.match(line), reference.match(line)
             if (a and (a[0].id, a[1].span())) != (b and (b[0].id, b[1].span())):
                 rule_diffs.append(f"{path}: match differs on {line[:80]!r}")
-    doc = build(text)
-    for line in {ln.text for ln in doc.lines}:
-        if evidence.shape_figures(line) != evidence.shape_reference(line):
-            compiled_diffs.append(f"{path}: shape figures differ on {line[:80]!r}")
     x = evidence.gather(doc, rules).matrix
     m = model.load()
     rows = np.hstack([x, model.sequence_features(np.full(len(x), 0.5))])
@@ -89,7 +101,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     if model.sum_at_leaves is None or evidence.shape_figures is evidence.shape_reference:
-        print("the compiled tree walk or shape figures are not built (pip install .)", file=sys.stderr)
+        print("the compiled tree walk or per-line figures are not built (pip install .)", file=sys.stderr)
         return 1
     files = [f for f in sorted(data_root().glob("*/dev/*/*.txt")) if f.name in RENDERINGS][::args.sample]
     lines = rows = passed = 0
@@ -102,7 +114,7 @@ def main() -> int:
             compiled_diffs += td
     print(f"{len(files)} files, {lines:,} lines: prefilter passed {passed / max(lines, 1):.1%} to `regex`; "
           f"missed rule matches and differing matches: {len(rule_diffs)}")
-    print(f"{rows:,} evidence rows, two passes, and every line's shape figures: compiled vs reference "
+    print(f"{rows:,} evidence rows, two passes, and every line's figures: compiled vs reference "
           f"differences: {len(compiled_diffs)}")
     for d in (rule_diffs + compiled_diffs)[:20]:
         print("  " + d)

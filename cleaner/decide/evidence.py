@@ -113,7 +113,7 @@ class Evidence:
 
 def shape_reference(text: str) -> tuple[float, ...]:
     """Shape figures of one line's text that `Features` does not hold (in `regex`: the reference of
-    the compiled `_shape.shape_figures`)."""
+    the compiled `_figures.shape_figures`)."""
     chars = len(text) or 1
     starts = len(_WORD_START.findall(text)) or 1
     letters = len(_LETTER.findall(text)) or 1
@@ -138,10 +138,17 @@ def shape_reference(text: str) -> tuple[float, ...]:
     )
 
 
-try:  # one pass over the characters (`_shape.pyx`, built on install); the reference when it was not built
-    from ._shape import shape_figures
+def content_words_reference(text: str, stops: frozenset[str]) -> frozenset[str]:
+    """The lower-cased `WORD` tokens of `text` of three characters or more, not in `stops`, not digits
+    (the reference of the compiled `_figures.content_words`)."""
+    return frozenset(w for w in (t.lower() for t in WORD.findall(text)) if len(w) >= 3 and w not in stops
+                     and not w.isdigit())
+
+
+try:  # one pass over the characters (`_figures.pyx`, built on install); the references when it was not built
+    from ._figures import content_words as words_of, shape_figures
 except ImportError:  # pragma: no cover - an install without a C compiler
-    shape_figures = shape_reference
+    shape_figures, words_of = shape_reference, content_words_reference
 _shape = lru_cache(maxsize=1 << 16)(shape_figures)
 SHAPE_WIDTH = len(shape_reference(""))
 _CJK_RUN = regex.compile(CJK_CLASS + "+")
@@ -160,9 +167,7 @@ def content_words(text: str, language: str | None) -> frozenset[str]:
 def _content_words(text: str, language: str | None) -> frozenset[str]:
     if is_cjk(language):
         return frozenset(run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1))
-    stops = stoplist(language)
-    return frozenset(w for w in (t.lower() for t in WORD.findall(text)) if len(w) >= 3 and w not in stops
-                     and not w.isdigit())
+    return words_of(text, stoplist(language))
 
 
 def _topic(words: list[frozenset[str]], inside: list[bool], title: frozenset[str]) -> tuple[list[float], list[float]]:

@@ -76,20 +76,34 @@ class Features:
         return self.words >= MIN_PROSE_WORDS and self.terminal and self.stop >= MIN_STOP_DENSITY
 
 
+def word_counts_reference(text: str, stops: frozenset[str]) -> tuple[int, int, int]:
+    """(tokens, tokens in `stops` once lower-cased, tokens of digits) of the `WORD` tokens of `text`
+    (the reference of the compiled `_figures.word_counts`)."""
+    tokens = WORD.findall(text)
+    return len(tokens), sum(1 for t in tokens if t.lower() in stops), sum(1 for t in tokens if t.isdigit())
+
+
+try:  # one pass over the characters (`_figures.pyx`, built on install); the reference when it was not built
+    from ._figures import word_counts
+except ImportError:  # pragma: no cover - an install without a C compiler
+    word_counts = word_counts_reference
+
+
 @lru_cache(maxsize=1 << 16)
 def line_features(text: str, language: str | None) -> Features:
     """Features of one line of text in `language` (a jusText stoplist name); cached, since the same
     lines come back in several stages and menus repeat across the pages of a site."""
-    tokens = WORD.findall(text)
     cjk_chars = len(_CJK_CHAR.findall(text)) if is_cjk(language) else 0
     if cjk_chars:
+        tokens = WORD.findall(text)
         words = cjk_chars // 2 + sum(1 for t in tokens if not _CJK_CHAR.search(t))
-        stop = 1.0
+        n_tokens, digits, stop = len(tokens), sum(1 for t in tokens if t.isdigit()), 1.0
     else:
-        words = len(tokens)
         stops = stoplist(language)
-        stop = (sum(1 for t in tokens if t.lower() in stops) / words if words else 0.0) if stops else 1.0
-    numeric = sum(1 for t in tokens if t.isdigit()) / len(tokens) if tokens else 0.0
+        n_tokens, hits, digits = word_counts(text, stops)
+        words = n_tokens
+        stop = (hits / words if words else 0.0) if stops else 1.0
+    numeric = digits / n_tokens if n_tokens else 0.0
     return Features(words, stop, bool(_TERMINAL.search(text)), _linky(text),
                     bool(_LIST_ITEM.match(text)), bool(cjk_chars), numeric, len(_INLINE_BULLET.findall(text)),
                     bool(_INTERVIEW_TURN.match(text)))

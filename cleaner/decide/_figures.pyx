@@ -1,7 +1,8 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
-"""The shape figures of one line (`cleaner.decide.evidence.shape_figures`), compiled: one pass over
-the line's characters instead of a dozen `regex` searches. `evidence.shape_reference` is the
-reference it must equal (the tests compare them, `benchmarks/reference.py` on every corpus line).
+"""Per-line figures, compiled: one pass over a line's characters instead of a dozen `regex` searches.
+Each has a `regex` reference it must equal (the tests compare them, `benchmarks/reference.py` on
+every corpus line): `shape_figures` is `evidence.shape_reference`, `word_counts` and
+`content_words` are `features.word_counts_reference` and `evidence.content_words_reference`.
 
 Every character class is read from a table of flags per code point, each flag filled the first
 time a character is seen by asking `regex` itself (``\\w``, ``\\p{Lu}``, ...): the classes are the
@@ -16,6 +17,7 @@ DEF LOWER = 8
 DEF LETTER = 16
 DEF DIGIT = 32
 DEF SPACE = 64
+DEF ISDIGIT = 128  # str.isdigit (not regex's \d): what the references ask of a token
 
 cdef unsigned char _flags[0x110000]  # per code point; 0: not asked yet
 _CLASSES = ((WORD, regex.compile(r"\w")), (UPPER, regex.compile(r"\p{Lu}")), (LOWER, regex.compile(r"\p{Ll}")),
@@ -28,6 +30,8 @@ cdef unsigned char _ask(Py_UCS4 c):
     for bit, pattern in _CLASSES:
         if pattern.fullmatch(s) is not None:
             f |= <unsigned char> bit
+    if s.isdigit():
+        f |= ISDIGIT
     _flags[c] = f
     return f
 
@@ -175,3 +179,45 @@ def shape_figures(str text) -> tuple:
         float(_sentence_ends(text, n)),
         letters_ / chars,
     )
+
+
+def word_counts(str text, stops) -> tuple:
+    """(tokens, tokens in `stops` once lower-cased, tokens of digits) of the ``\\w+`` tokens of `text`."""
+    cdef Py_ssize_t n = len(text), i = 0, start, tokens = 0, stop = 0, digits = 0
+    cdef unsigned char f, all_digits
+    while i < n:
+        f = flags(text[i])
+        if not f & WORD:
+            i += 1
+            continue
+        start = i
+        all_digits = ISDIGIT
+        while i < n:
+            f = flags(text[i])
+            if not f & WORD:
+                break
+            all_digits &= f
+            i += 1
+        tokens += 1
+        digits += all_digits != 0
+        if stops and text[start:i].lower() in stops:
+            stop += 1
+    return tokens, stop, digits
+
+
+def content_words(str text, stops) -> frozenset:
+    """The lower-cased ``\\w+`` tokens of `text` of three characters or more, not in `stops`, not digits."""
+    cdef Py_ssize_t n = len(text), i = 0, start
+    cdef unsigned char f
+    out = set()
+    while i < n:
+        if not flags(text[i]) & WORD:
+            i += 1
+            continue
+        start = i
+        while i < n and flags(text[i]) & WORD:
+            i += 1
+        word = text[start:i].lower()
+        if len(word) >= 3 and word not in stops and not word.isdigit():
+            out.add(word)
+    return frozenset(out)
