@@ -56,7 +56,7 @@ def fold_of(page: linedata.Page, k: int = K) -> int:
     return int(hashlib.sha1(f"{page.corpus}/{page.site}".encode()).hexdigest(), 16) % k
 
 
-CORPUS_POWER = 0.5  # (default of --corpus-power) a corpus of n pages weighs n ** CORPUS_POWER in all (0: corpora alike, 1: pages alike)
+CORPUS_POWER = 0.0  # (default of --corpus-power) a corpus of n pages weighs n ** CORPUS_POWER in all (0: corpora alike, 1: pages alike)
 
 
 def weights(pages: list[linedata.Page]) -> np.ndarray:
@@ -337,7 +337,7 @@ def write_model(pages, path: Path, threshold: float, summary: dict) -> None:
                             text=True).stdout.strip()
     info = {"commit": commit, "pages": len(pages), "lines": int(sum(len(p.y) for p in pages)),
             "corpora": list(linedata.CORPORA), "renderings": list(linedata.RENDERINGS),
-            "params": PARAMS, "rounds": ROUNDS, "cross-validated": summary}
+            "params": PARAMS, "rounds": ROUNDS, "corpus power": CORPUS_POWER, "cross-validated": summary}
     save(path, Forest.from_dump(trained.first.booster.dump_model()["tree_info"]),
          Forest.from_dump(trained.second.booster.dump_model()["tree_info"]), threshold, info)
     print(f"wrote {path} ({path.stat().st_size // 1024} KB), threshold {threshold}")
@@ -354,7 +354,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the tables here")
     ap.add_argument("--oof", type=Path, help="write the out-of-fold line probabilities here (pickle: "
                     "(holdout, corpus, page id, rendering) -> probabilities)")
-    ap.add_argument("--corpus-power", type=float, default=0.5)
+    ap.add_argument("--corpus-power", type=float, default=0.0)
     ap.add_argument("--leaves", type=int, default=31)
     ap.add_argument("--rounds", type=int, default=150)
     ap.add_argument("--param", nargs="+", default=[], metavar="KEY=VALUE",
@@ -362,9 +362,9 @@ def main() -> None:
     ap.add_argument("--without", nargs="+", default=[], metavar="FEATURE",
                     help="validate without these features (an ablation; never with --write)")
     args = ap.parse_args()
+    global CORPUS_POWER, ROUNDS
     if args.without and args.write:
         ap.error("--without is for validation only: the shipped model reads every feature")
-    global CORPUS_POWER, ROUNDS
     CORPUS_POWER, ROUNDS = args.corpus_power, args.rounds
     PARAMS["num_leaves"] = args.leaves
     for kv in args.param:

@@ -122,6 +122,13 @@ def test_sequence_features_read_the_neighbours():
     assert col["p+1"][1] == pytest.approx(0.9) and math.isnan(col["p+1"][2])
     assert col["p_self"].tolist() == pytest.approx([0.1, 0.2, 0.9])
     assert col["p_page"][0] == pytest.approx(0.4)
+    # the page as the first pass sees it: its best, the line's share of it and rank, the likely lines
+    assert col["p_max"].tolist() == pytest.approx([0.9] * 3)
+    assert col["p_of_max"].tolist() == pytest.approx([0.1 / 0.9, 0.2 / 0.9, 1.0])
+    assert col["p_rank"].tolist() == pytest.approx([0.0, 0.5, 1.0])
+    assert col["p_high_share"][0] == pytest.approx(1 / 3)
+    assert all(math.isnan(v) for v in col["p_high_before"]) and col["p_high_after"][:2].tolist() == [2, 1]
+    assert math.isnan(col["p_high_after"][2])
 
 
 def test_a_page_with_no_prose_is_kept_whole_with_a_warning():

@@ -151,10 +151,16 @@ def test_clean_puts_the_counts_on_the_lines_and_the_model_reads_them():
     pages = {ln.text: ln.template_pages for ln in doc.lines}
     assert pages[MENU] == pages[FOOTER] == pages[NEWSLETTER] == 5
     assert pages["Bridge number 7 to be rebuilt"] == 0
-    # the footer seen on every page of the site goes as template; the page's own lines stay
+    # the footer and menu seen on every page of the site go; the page's own lines stay
     assert {r["text"]: r["by"] for r in result.removed}[FOOTER].startswith("model:")
-    assert FOOTER in clean(article(7)).text and FOOTER not in result.text
+    assert {r["text"]: r["by"] for r in result.removed}[MENU] == "model:template.site"
     assert "Work on bridge 7 starts next spring" in result.text
+    # a line that reads like prose stays on a page of its own, and goes once it is seen on every page
+    about = "Example News is an independent newspaper that has served the city since 1901."
+    with_about = [article(i) + f"\n{about}\n" for i in range(8)]
+    counts = count("example.com", [[ln.text for ln in build(page).lines] for page in with_about[:5]])
+    assert about in clean(with_about[7]).text
+    assert about not in clean(with_about[7], site="example.com", templates=counts).text
     plain = clean(article(7)).document
     assert plain.site is None and plain.site_pages is None and {ln.template_pages for ln in plain.lines} == {None}
     assert Cleaner(templates=t).clean(article(7), site="example.com").document.site_pages == 5

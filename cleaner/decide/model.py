@@ -34,7 +34,10 @@ ARRAYS = ("feature", "threshold", "nan_left", "left", "right", "value", "roots")
 CHUNK_ROWS = 2048  # rows walked down the trees at once
 SEQ_OFFSETS = (-3, -2, -1, 1, 2, 3)
 SEQ_WINDOWS = (5, 15)
-SEQ_NAMES = tuple(f"p{o:+d}" for o in SEQ_OFFSETS) + tuple(f"p_w{w}" for w in SEQ_WINDOWS) + ("p_self", "p_page")
+SEQ_HIGH = 0.5  # a first-pass probability this high: a line the first pass would keep
+SEQ_FAR = 50.0  # lines: the distance to the nearest such line is capped here
+SEQ_NAMES = (tuple(f"p{o:+d}" for o in SEQ_OFFSETS) + tuple(f"p_w{w}" for w in SEQ_WINDOWS) + ("p_self", "p_page")
+             + ("p_max", "p_of_max", "p_rank", "p_q90", "p_high_share", "p_high_before", "p_high_after"))
 # how each group of evidence is named when it weighed most against a dropped line
 REASONS = {"shape": "nav-like", "links": "link-text", "rule": "rule", "caption": "caption", "tail": "after-tail",
            "region": "outside-region", "duplicate": "duplicate", "title": "around-title", "position": "position",
@@ -191,7 +194,10 @@ class LineModel:
 
 def sequence_features(p: np.ndarray) -> np.ndarray:
     """The second pass's extra columns for a page's first-pass probabilities `p` (in line order):
-    the neighbours' at each offset (NaN past the page's ends), window means, its own, the page mean."""
+    the neighbours' at each offset (NaN past the page's ends), window means, its own, the page mean;
+    then the page's best, the line's share of it and rank on the page, the page's 90th percentile and
+    share of likely lines (the first pass's own view of the page, so that a page whose every score is
+    low is read as such), and how many lines back and ahead the nearest likely line is (NaN: none)."""
     n = len(p)
     cols = []
     for off in SEQ_OFFSETS:
@@ -208,7 +214,20 @@ def sequence_features(p: np.ndarray) -> np.ndarray:
         cols.append((c[hi] - c[lo]) / np.maximum(1, hi - lo))
     cols.append(p)
     cols.append(np.full(n, p.mean() if n else 0.0))
-    return np.stack(cols, axis=1) if n else np.zeros((0, len(SEQ_NAMES)))
+    if not n:
+        return np.zeros((0, len(SEQ_NAMES)))
+    best = p.max()
+    rank = np.empty(n)
+    rank[p.argsort(kind="stable")] = np.arange(n) / max(1, n - 1)
+    high = p >= SEQ_HIGH
+    before = np.maximum.accumulate(np.where(high, idx, -1))  # the last likely line at or before each
+    before = np.concatenate([[-1], before[:-1]])  # strictly before
+    after = np.minimum.accumulate(np.where(high, idx, n)[::-1])[::-1]
+    after = np.concatenate([after[1:], [n]])  # strictly after
+    cols += [np.full(n, best), p / max(best, 1e-6), rank, np.full(n, np.quantile(p, 0.9)), np.full(n, high.mean()),
+             np.where(before >= 0, np.minimum(SEQ_FAR, idx - before), np.nan),
+             np.where(after < n, np.minimum(SEQ_FAR, after - idx), np.nan)]
+    return np.stack(cols, axis=1)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
