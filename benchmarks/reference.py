@@ -9,7 +9,7 @@
 2. Trees: on every page's evidence rows, the compiled walk gives the numpy walk's scores (to
    1e-9) and the same removals, for both passes.
 3. Per-line figures: on every line (as read, stripped, and as the pipeline built it) the compiled
-   figures (`cleaner/decide/_figures.pyx`: shape figures, word counts, content words, with the
+   figures (`cleaner/decide/_figures.pyx`: shape figures, words, word counts, content words, with the
    stoplist of the page's language) equal their `regex` references exactly.
 
 Pages are read where ``../shared/eval/unpack.py`` put them (see ``benchmarks/corpora.py``);
@@ -28,7 +28,7 @@ import numpy as np
 
 from corpora import data_root
 
-from cleaner.decide import evidence, features, model
+from cleaner.decide import evidence, features, language, model
 from cleaner.decide.language import stoplist
 from cleaner.decide.rules import RuleSet
 from cleaner.pipeline import build
@@ -58,6 +58,8 @@ def figures_differ(line: str, stops: frozenset[str]) -> str | None:
         return "word counts"
     if evidence.words_of(line, stops) != evidence.content_words_reference(line, stops):
         return "content words"
+    if language.words_of(line) != language.WORD.findall(line):
+        return "words"
     return None
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.decide import evidence, features
+from cleaner.decide import evidence, features, language
 from cleaner.decide.language import stoplist
 
 STOPS = stoplist("English") | {"żaden", "σε"}
@@ -18,7 +18,8 @@ ALPHABET = list("aAbB zZ.!?\"”’»)|•·/>–-:(c)C©019…。！？\n\t\u00
 def same(text: str) -> bool:
     return (evidence.shape_figures(text) == evidence.shape_reference(text)
             and features.word_counts(text, STOPS) == features.word_counts_reference(text, STOPS)
-            and evidence.words_of(text, STOPS) == evidence.content_words_reference(text, STOPS))
+            and evidence.words_of(text, STOPS) == evidence.content_words_reference(text, STOPS)
+            and language.words_of(text) == language.WORD.findall(text))
 
 
 def test_the_compiled_figures_are_built_and_equal_the_references_on_the_seeds():

@@ -2,7 +2,8 @@
 """Per-line figures, compiled: one pass over a line's characters instead of a dozen `regex` searches.
 Each has a `regex` reference it must equal (the tests compare them, `benchmarks/reference.py` on
 every corpus line): `shape_figures` is `evidence.shape_reference`, `word_counts` and
-`content_words` are `features.word_counts_reference` and `evidence.content_words_reference`.
+`content_words` are `features.word_counts_reference` and `evidence.content_words_reference`,
+`words` is ``language.WORD.findall``.
 
 Every character class is read from a table of flags per code point, each flag filled the first
 time a character is seen by asking `regex` itself (``\\w``, ``\\p{Lu}``, ...): the classes are the
@@ -221,3 +222,18 @@ def content_words(str text, stops) -> frozenset:
         if len(word) >= 3 and word not in stops and not word.isdigit():
             out.add(word)
     return frozenset(out)
+
+
+def words(str text) -> list:
+    """The ``\\w+`` tokens of `text`, in order (``WORD.findall``)."""
+    cdef Py_ssize_t n = len(text), i = 0, start
+    out = []
+    while i < n:
+        if not flags(text[i]) & WORD:
+            i += 1
+            continue
+        start = i
+        while i < n and flags(text[i]) & WORD:
+            i += 1
+        out.append(text[start:i])
+    return out

@@ -16,6 +16,10 @@ from pathlib import Path
 import regex
 
 WORD = regex.compile(r"\w+")
+try:  # `WORD.findall` in one pass over the characters (`_figures.pyx`, built on install)
+    from ._figures import words as words_of
+except ImportError:  # pragma: no cover - an install without a C compiler
+    words_of = WORD.findall
 CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}]"  # the scripts written without spaces between words
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
@@ -120,7 +124,7 @@ def detect(text: str, sample: int = 20000) -> str:
         return "Japanese" if _KANA.search(text) else "Chinese"
     stopwords = _detection_words()
     counts: Counter[str] = Counter()
-    for w, n in Counter(WORD.findall(text.lower())).items():  # words in order of first occurrence
+    for w, n in Counter(words_of(text.lower())).items():  # words in order of first occurrence
         if w in stopwords:
             for lang in _languages_of(w):
                 counts[lang] += n
