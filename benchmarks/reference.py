@@ -56,7 +56,7 @@ def figures_differ(line: str, stops: frozenset[str]) -> str | None:
         return "shape figures"
     if features.word_counts(line, stops) != features.word_counts_reference(line, stops):
         return "word counts"
-    if evidence.words_of(line, stops) != evidence.content_words_reference(line, stops):
+    if evidence.content_words_of(line, stops) != evidence.content_words_reference(line, stops):
         return "content words"
     if language.words_of(line) != language.WORD.findall(line):
         return "words"

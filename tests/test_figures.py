@@ -18,7 +18,7 @@ ALPHABET = list("aAbB zZ.!?\"”’»)|•·/>–-:(c)C©019…。！？\n\t\u00
 def same(text: str) -> bool:
     return (evidence.shape_figures(text) == evidence.shape_reference(text)
             and features.word_counts(text, STOPS) == features.word_counts_reference(text, STOPS)
-            and evidence.words_of(text, STOPS) == evidence.content_words_reference(text, STOPS)
+            and evidence.content_words_of(text, STOPS) == evidence.content_words_reference(text, STOPS)
             and language.words_of(text) == language.WORD.findall(text))
 
 
@@ -53,5 +53,5 @@ def test_the_figures_each_case_was_written_for():
 def test_word_figures_count_what_they_were_written_for():
     for counts in (features.word_counts, features.word_counts_reference):
         assert counts("The 3 cats of 2019, and ٣", STOPS) == (7, 3, 3)  # "٣": an Arabic-Indic three
-    for words in (evidence.words_of, evidence.content_words_reference):
+    for words in (evidence.content_words_of, evidence.content_words_reference):
         assert words("The Cats of ROME, 2019 rome", STOPS) == frozenset({"cats", "rome"})

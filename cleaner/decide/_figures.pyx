@@ -11,14 +11,15 @@ reference's by construction, whatever Unicode version `regex` ships."""
 
 import regex
 
-DEF KNOWN = 1
-DEF WORD = 2
-DEF UPPER = 4
-DEF LOWER = 8
-DEF LETTER = 16
-DEF DIGIT = 32
-DEF SPACE = 64
-DEF ISDIGIT = 128  # str.isdigit (not regex's \d): what the references ask of a token
+cdef enum:  # the flags of a code point
+    KNOWN = 1
+    WORD = 2
+    UPPER = 4
+    LOWER = 8
+    LETTER = 16
+    DIGIT = 32
+    SPACE = 64
+    ISDIGIT = 128  # str.isdigit (not regex's \d): what the references ask of a token
 
 cdef unsigned char _flags[0x110000]  # per code point; 0: not asked yet
 _CLASSES = ((WORD, regex.compile(r"\w")), (UPPER, regex.compile(r"\p{Lu}")), (LOWER, regex.compile(r"\p{Ll}")),

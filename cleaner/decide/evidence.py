@@ -146,9 +146,9 @@ def content_words_reference(text: str, stops: frozenset[str]) -> frozenset[str]:
 
 
 try:  # one pass over the characters (`_figures.pyx`, built on install); the references when it was not built
-    from ._figures import content_words as words_of, shape_figures
+    from ._figures import content_words as content_words_of, shape_figures
 except ImportError:  # pragma: no cover - an install without a C compiler
-    shape_figures, words_of = shape_reference, content_words_reference
+    shape_figures, content_words_of = shape_reference, content_words_reference
 _shape = lru_cache(maxsize=1 << 16)(shape_figures)
 SHAPE_WIDTH = len(shape_reference(""))
 _CJK_RUN = regex.compile(CJK_CLASS + "+")
@@ -167,7 +167,7 @@ def content_words(text: str, language: str | None) -> frozenset[str]:
 def _content_words(text: str, language: str | None) -> frozenset[str]:
     if is_cjk(language):
         return frozenset(run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1))
-    return words_of(text, stoplist(language))
+    return content_words_of(text, stoplist(language))
 
 
 def _topic(words: list[frozenset[str]], inside: list[bool], title: frozenset[str]) -> tuple[list[float], list[float]]:
