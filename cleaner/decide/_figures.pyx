@@ -207,24 +207,6 @@ def word_counts(str text, stops) -> tuple:
     return tokens, stop, digits
 
 
-def content_words(str text, stops) -> frozenset:
-    """The lower-cased ``\\w+`` tokens of `text` of three characters or more, not in `stops`, not digits."""
-    cdef Py_ssize_t n = len(text), i = 0, start
-    cdef unsigned char f
-    out = set()
-    while i < n:
-        if not flags(text[i]) & WORD:
-            i += 1
-            continue
-        start = i
-        while i < n and flags(text[i]) & WORD:
-            i += 1
-        word = text[start:i].lower()
-        if len(word) >= 3 and word not in stops and not word.isdigit():
-            out.add(word)
-    return frozenset(out)
-
-
 def words(str text) -> list:
     """The ``\\w+`` tokens of `text`, in order (``WORD.findall``)."""
     cdef Py_ssize_t n = len(text), i = 0, start
@@ -238,3 +220,13 @@ def words(str text) -> list:
             i += 1
         out.append(text[start:i])
     return out
+
+
+def content_words(str text, stops) -> frozenset:
+    """The lower-cased ``\\w+`` tokens of `text` of three characters or more, not in `stops`, not digits."""
+    out = set()
+    for token in words(text):
+        word = token.lower()
+        if len(word) >= 3 and word not in stops and not word.isdigit():
+            out.add(word)
+    return frozenset(out)
