@@ -344,6 +344,7 @@ def write_model(pages, path: Path, threshold: float, summary: dict) -> None:
 
 
 def main() -> None:
+    global CORPUS_POWER, ROUNDS
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="+", default=["two-pass"], choices=list(FAMILIES))
     ap.add_argument("--holdout", nargs="*", default=["site", "corpus"], choices=["site", "corpus"],
@@ -354,7 +355,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the tables here")
     ap.add_argument("--oof", type=Path, help="write the out-of-fold line probabilities here (pickle: "
                     "(holdout, corpus, page id, rendering) -> probabilities)")
-    ap.add_argument("--corpus-power", type=float, default=0.0)
+    ap.add_argument("--corpus-power", type=float, default=CORPUS_POWER)
     ap.add_argument("--leaves", type=int, default=31)
     ap.add_argument("--rounds", type=int, default=150)
     ap.add_argument("--param", nargs="+", default=[], metavar="KEY=VALUE",
@@ -362,7 +363,6 @@ def main() -> None:
     ap.add_argument("--without", nargs="+", default=[], metavar="FEATURE",
                     help="validate without these features (an ablation; never with --write)")
     args = ap.parse_args()
-    global CORPUS_POWER, ROUNDS
     if args.without and args.write:
         ap.error("--without is for validation only: the shipped model reads every feature")
     CORPUS_POWER, ROUNDS = args.corpus_power, args.rounds
