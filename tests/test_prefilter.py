@@ -72,3 +72,20 @@ def test_a_line_re2_cannot_read_is_matched_rule_by_rule():
     assert PREFILTER.possible("SUBSCRIBE NOW \ud800") is None
     hit = RuleSet.load().match("SUBSCRIBE NOW \ud800")
     assert hit is not None and hit[0].id.startswith("nav.")
+
+
+def test_lines_beyond_ascii_meet_the_same_patterns_in_smaller_sets():
+    """ASCII lines are matched by one set of the anchored patterns, the others by sets of at most
+    BEYOND_ASCII_SET of them (the whole set's automaton outgrows its memory on Cyrillic): both
+    report the same patterns, and every pattern sits in one small set under its own index."""
+    pf = Prefilter([rf"^w{k}x" for k in range(25)] + [r"y\d"], anchored=[True] * 25 + [False])
+    assert len(pf._sets) > len(pf._ascii)
+    assert pf.possible("w17x and y2") == pf.possible("w17x and y2 é") == {17, 25}
+    assert pf.possible("w3x") == pf.possible("w3xй") == {3}
+    assert pf.possible("только текст") == pf.possible("just text") == frozenset()
+    for k, rule in enumerate(ORDERED):
+        for text in rule.match:
+            if text.isascii():
+                data = text.encode()
+                small = {slot[h] for s, slot in PREFILTER._sets for h in s.Match(data) or ()}
+                assert small == set(PREFILTER.possible(text)), (rule.id, text)
