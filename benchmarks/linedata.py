@@ -68,6 +68,7 @@ class Page:
     rule_ids: list[str | None]
     tokens: np.ndarray  # tokens per open line
     oracle: str  # the labelled lines' text (the line oracle)
+    language: str | None  # the language the pipeline guessed (`Document.language`)
 
 
 def truth_body(corpus: str, truth: str) -> str:
@@ -139,7 +140,8 @@ def _page(corpus: str, page: Path, rendering: str, doc) -> Page:
     return Page(corpus, page.name, site_of(corpus, page), meta.get("page_type") or meta.get("language") or "",
                 rendering, truth, truth_body(corpus, truth), ev.matrix,
                 np.array([labels[i] for i in ev.open], np.int8), open_texts, ev.rule_ids,
-                np.array([len(TOKEN.findall(t)) for t in open_texts], np.int32), oracle_text(texts, labels))
+                np.array([len(TOKEN.findall(t)) for t in open_texts], np.int32), oracle_text(texts, labels),
+                doc.language)
 
 
 _RULES = None

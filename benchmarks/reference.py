@@ -87,9 +87,10 @@ def check_file(path: Path) -> tuple[int, int, list[str], int, list[str]]:
             a, b = rules.match(line), reference.match(line)
             if (a and (a[0].id, a[1].span())) != (b and (b[0].id, b[1].span())):
                 rule_diffs.append(f"{path}: match differs on {line[:80]!r}")
-    x = evidence.gather(doc, rules).matrix
+    ev = evidence.gather(doc, rules)
+    x = ev.matrix
     m = model.load()
-    rows = np.hstack([x, model.sequence_features(np.full(len(x), 0.5))])
+    rows = np.hstack([x, model.sequence_features(np.full(len(x), 0.5), x, ev.words)])
     for name, forest, data in (("first", m.first, x), ("second", m.second, rows)):
         fast, slow = forest.score(data), forest.score(data, compiled=False)
         if not (np.allclose(fast, slow, rtol=0, atol=1e-9) and np.array_equal(fast < 0, slow < 0)):

@@ -39,7 +39,7 @@ sys.path[0:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import linedata  # noqa: E402
 from cleaner.score.evaluate import TOKEN, score_doc, summarize  # noqa: E402
-from cleaner.decide.evidence import NAMES  # noqa: E402
+from cleaner.decide.evidence import NAMES, content_words  # noqa: E402
 from cleaner.decide.model import MODEL_FILE, Forest, save, sequence_features  # noqa: E402
 
 K = 5
@@ -153,8 +153,8 @@ def rows_of(pages) -> np.ndarray:
 
 
 class TwoPass:
-    """Trees, then trees again over the same rows plus the first pass's scores of the neighbours
-    (`cleaner.decide.model.sequence_features`); the second pass learns from out-of-fold first-pass scores."""
+    """Trees, then trees again over the same rows plus the first pass's scores of the neighbours and
+    kin (`cleaner.decide.model.sequence_features`); the second pass learns from out-of-fold first-pass scores."""
 
     name = "two-pass"
 
@@ -171,12 +171,17 @@ class TwoPass:
             for i, pred in zip(test, model.predict([pages[i] for i in test])):
                 oof[i] = pred
         self.first = Trees(self.rounds).fit(pages)
-        self.second = Trees(self.rounds).fit(pages, [sequence_features(p) for p in oof])
+        self.second = Trees(self.rounds).fit(pages, [second_columns(page, p) for page, p in zip(pages, oof)])
         return self
 
     def predict(self, pages):
         p1 = self.first.predict(pages)
-        return self.second.predict(pages, [sequence_features(p) for p in p1])
+        return self.second.predict(pages, [second_columns(page, p) for page, p in zip(pages, p1)])
+
+
+def second_columns(page: linedata.Page, p: np.ndarray) -> np.ndarray:
+    """The second pass's extra columns of `page` given its first-pass probabilities `p`."""
+    return sequence_features(p, page.x, [content_words(t, page.language) for t in page.texts])
 
 
 def hash_fold(page: linedata.Page, k: int) -> int:

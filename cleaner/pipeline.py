@@ -170,11 +170,11 @@ def _captions(doc: Document, ev: Evidence) -> None:
 
 def _apply_model(doc: Document, ev: Evidence) -> None:
     m = model.load()
-    _, prob = m.probabilities(ev.matrix)
+    _, prob = m.probabilities(ev.matrix, ev.words)
     dropped = prob < m.threshold
     template = ev.matrix[:, TEMPLATE_SHARE]
     if not np.isnan(template).all():
-        dropped = _guard_templates(m, ev.matrix, dropped, template)
+        dropped = _guard_templates(m, ev, dropped, template)
     drop = [k for k in np.flatnonzero(dropped).tolist() if not is_story_text(doc.lines[ev.open[k]].text)]
     if not drop:
         return
@@ -182,14 +182,14 @@ def _apply_model(doc: Document, ev: Evidence) -> None:
         doc.lines[ev.open[k]].drop(MODEL_PREFIX + reason)
 
 
-def _guard_templates(m: model.LineModel, x: np.ndarray, dropped: np.ndarray, template: np.ndarray) -> np.ndarray:
+def _guard_templates(m: model.LineModel, ev: Evidence, dropped: np.ndarray, template: np.ndarray) -> np.ndarray:
     """With site templates the page is decided as on its own, and a line seen on other pages of its
     site may go besides: the counts only ever remove template lines (0.998 junk on daniel). Letting
     them move the decisions of the page's own lines too scored higher overall but lower on 6 of 34
     daniel sites; this way no site scores below cleaning its pages one by one."""
-    alone = x.copy()
+    alone = ev.matrix.copy()
     alone[:, TEMPLATE_COLUMNS] = np.nan
-    _, prob = m.probabilities(alone)
+    _, prob = m.probabilities(alone, ev.words)
     alone_drop = prob < m.threshold
     return alone_drop | (dropped & (template > 0))
 

@@ -87,9 +87,11 @@ def test_the_compiled_walk_is_built_and_gives_the_numpy_walks_decisions():
     m, rules = model.load(), RuleSet.load()
     groups = np.array([evidence.GROUPS.index(evidence.FEATURES[n]) for n in evidence.NAMES], np.int32)
     for seed in sorted(Path("seeds").glob("*.txt")):
-        x = evidence.gather(build(seed.read_text(encoding="utf-8")), rules).matrix
+        ev = evidence.gather(build(seed.read_text(encoding="utf-8")), rules)
+        x = ev.matrix
         for forest in (m.first, m.second):
-            rows = x if forest is m.first else np.hstack([x, model.sequence_features(np.full(len(x), 0.5))])
+            seq = model.sequence_features(np.full(len(x), 0.5), x, ev.words)
+            rows = x if forest is m.first else np.hstack([x, seq])
             compiled, reference = forest.score(rows), forest.score(rows, compiled=False)
             assert np.allclose(compiled, reference, rtol=0, atol=1e-9)
             assert np.array_equal(compiled < 0, reference < 0)
@@ -114,9 +116,17 @@ def test_every_evidence_row_has_one_column_per_named_feature():
     assert set(evidence.FEATURES.values()) <= set(model.REASONS)
 
 
+def _rows(shapes: list[tuple[int, int]]) -> np.ndarray:
+    """Evidence rows with only a shape: (words, list item) per row."""
+    x = np.zeros((len(shapes), len(evidence.NAMES)), np.float32)
+    x[:, evidence.NAMES.index("log_words")] = np.log1p([w for w, _ in shapes])
+    x[:, evidence.NAMES.index("list_item")] = [item for _, item in shapes]
+    return x
+
+
 def test_sequence_features_read_the_neighbours():
     p = np.array([0.1, 0.2, 0.9])
-    seq = model.sequence_features(p)
+    seq = model.sequence_features(p, _rows([(5, 0)] * 3), [frozenset()] * 3)
     col = {name: seq[:, i] for i, name in enumerate(model.SEQ_NAMES)}
     assert col["p-1"][1] == pytest.approx(0.1) and math.isnan(col["p-1"][0])
     assert col["p+1"][1] == pytest.approx(0.9) and math.isnan(col["p+1"][2])
@@ -129,6 +139,36 @@ def test_sequence_features_read_the_neighbours():
     assert col["p_high_share"][0] == pytest.approx(1 / 3)
     assert all(math.isnan(v) for v in col["p_high_before"]) and col["p_high_after"][:2].tolist() == [2, 1]
     assert math.isnan(col["p_high_after"][2])
+
+
+def test_sequence_features_read_the_lines_kin():
+    """The items of one list (one shape) are read together, and a line's words against the likely lines'."""
+    p = np.array([0.9, 0.2, 0.8, 0.1, 0.3])
+    x = _rows([(20, 0), (4, 1), (5, 1), (2, 1), (40, 0)])  # 4 and 5 words: one step of 3; 2 words: the one below
+    words = [frozenset({"storm", "coast"}), frozenset({"storm"}), frozenset(), frozenset({"recipes"}),
+             frozenset({"coast", "recipes"})]
+    seq = model.sequence_features(p, x, words)
+    col = {name: seq[:, i] for i, name in enumerate(model.SEQ_NAMES)}
+    assert col["p_kin"][1] == pytest.approx(0.8) and col["p_kin"][2] == pytest.approx(0.2)
+    assert col["p_kin_high"][1] == 1.0 and col["p_kin_high"][2] == 0.0
+    assert math.isnan(col["p_kin"][3]) and col["kin_lines"][3] == 0.0  # alone of its shape
+    assert col["kin_lines"][1] == pytest.approx(math.log(2))
+    assert col["p_topic"][1] == 1.0  # "storm" is in a likely line (the first)
+    assert col["p_topic"][0] == 0.0  # its words are in no other likely line
+    assert col["p_topic"][4] == 0.5 and math.isnan(col["p_topic"][2])
+    assert col["p_kin"][0] == pytest.approx(0.3)  # 20 and 40 words: one shape (12 words or more)
+
+
+def test_the_second_pass_reads_the_shapes_the_evidence_reads():
+    """`model.shape_keys`, read from the rows, groups the open lines as `evidence._shape_key` does."""
+    rules = RuleSet.load()
+    for seed in sorted(Path("seeds").glob("*.txt")):
+        doc = build(seed.read_text(encoding="utf-8"))
+        ev = evidence.gather(doc, rules)
+        keys = [evidence._shape_key(doc.lines[i], ev.feats[i]) for i in ev.open]
+        ids = model.shape_keys(ev.matrix)
+        pairs = [(a, b) for a in range(len(keys)) for b in range(a)]
+        assert all((keys[a] == keys[b]) == (ids[a] == ids[b]) for a, b in pairs), seed.name
 
 
 def test_a_page_with_no_prose_is_kept_whole_with_a_warning():
@@ -192,11 +232,11 @@ def test_scores_do_not_depend_on_how_many_rows_are_walked_at_once(monkeypatch):
     doc = build(open("seeds/001_4bda62c64cb31b1c.txt", encoding="utf-8").read())
     ev = evidence.gather(doc, RuleSet.load())
     m = model.load()
-    whole = m.probabilities(ev.matrix)
+    whole = m.probabilities(ev.matrix, ev.words)
     reasons = m.reasons(ev.matrix, ev.rule_ids)
     monkeypatch.setattr(model, "CHUNK_ROWS", 7)
     monkeypatch.setattr(model, "sum_at_leaves", None)  # the numpy walk, which goes by chunks
-    chunked = m.probabilities(ev.matrix)
+    chunked = m.probabilities(ev.matrix, ev.words)
     assert len(ev.matrix) > 7 * 3
     assert np.allclose(whole[0], chunked[0]) and np.allclose(whole[1], chunked[1])
     assert m.reasons(ev.matrix, ev.rule_ids) == reasons

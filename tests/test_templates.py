@@ -173,7 +173,7 @@ class _SwayedModel:
     def __init__(self, real):
         self.real, self.threshold = real, real.threshold
 
-    def probabilities(self, x):
+    def probabilities(self, x, words):
         swayed = not np.isnan(x[:, NAMES.index("template_share")]).all()
         p = np.full(len(x), 0.0 if swayed else 1.0)
         return p, p

@@ -109,6 +109,7 @@ class Evidence:
     has_region: bool
     hits: list[Rule | None]  # per line of the document: the rule that matched it
     feats: list[Features]  # per line of the document
+    words: list[frozenset[str]]  # per open line: its content words (`content_words`)
 
 
 def shape_reference(text: str) -> tuple[float, ...]:
@@ -173,19 +174,17 @@ def _content_words(text: str, language: str | None) -> frozenset[str]:
 def _topic(words: list[frozenset[str]], inside: list[bool], title: frozenset[str]) -> tuple[list[float], list[float]]:
     """Per line: the share of its content words found in the other lines of the article region
     (a teaser of another story or a menu shares few with the article), and in the title."""
+    return word_share(words, inside), [len(ws & title) / len(ws) if ws and title else math.nan for ws in words]
+
+
+def word_share(words: list[frozenset[str]], among: list[bool]) -> list[float]:
+    """Per line: the share of its content `words` found in the other lines marked `among` (NaN: it has none)."""
     counts: Counter[str] = Counter()
-    for ws, ins in zip(words, inside):
-        if ins:
+    for ws, marked in zip(words, among, strict=True):
+        if marked:
             counts.update(ws)
-    core, in_title = [], []
-    for ws, ins in zip(words, inside):
-        if not ws:
-            core.append(math.nan), in_title.append(math.nan)
-            continue
-        own = 1 if ins else 0
-        core.append(sum(1 for w in ws if counts[w] - own > 0) / len(ws))
-        in_title.append(len(ws & title) / len(ws) if title else math.nan)
-    return core, in_title
+    return [sum(1 for w in ws if counts[w] - marked > 0) / len(ws) if ws else math.nan
+            for ws, marked in zip(words, among)]
 
 
 def _first_word(text: str) -> str:
@@ -454,5 +453,5 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
         for c, column in enumerate(cols):
             matrix[lo:lo + len(part), c] = column
     ids = [hits[i].id if hits[i] is not None else None for i in open_idx]
-    return Evidence(matrix, open_idx, ids, span is not None, hits, feats)
+    return Evidence(matrix, open_idx, ids, span is not None, hits, feats, [topic_words[i] for i in open_idx])
 

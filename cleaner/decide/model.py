@@ -3,8 +3,9 @@
 The first pass scores every open line from its own row of evidence (`cleaner.decide.evidence`). The second
 pass reads the same row plus the first pass's scores of the neighbours (a window of lines around
 it, the page's mean), so that a line is judged with the lines around it: a run of junk is junk
-together, a short line between two paragraphs is a subheading. A line is dropped when its final
-score says *junk* with the margin the threshold asks: when unsure, keep.
+together, a short line between two paragraphs is a subheading; and of its kin on the page (the
+other lines of its shape, as the items of one list; the likely lines sharing its words). A line
+is dropped when its final score says *junk* with the margin the threshold asks: when unsure, keep.
 
 The trees are data (`line_model.npz`: each pass's node arrays), trained by ``benchmarks/train.py``
 from ``../shared/eval`` with LightGBM; here they are evaluated with numpy, all trees and all lines
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .evidence import FEATURES, GROUPS, NAMES
+from .evidence import FEATURES, GROUPS, KINDS, NAMES, word_share
 
 try:  # the compiled walk (`_trees.pyx`, built on install); the numpy walk below is its reference
     from ._trees import sum_at_leaves
@@ -36,8 +37,14 @@ SEQ_OFFSETS = (-3, -2, -1, 1, 2, 3)
 SEQ_WINDOWS = (5, 15)
 SEQ_HIGH = 0.5  # a first-pass probability this high: a line the first pass would keep
 SEQ_FAR = 50.0  # lines: the distance to the nearest such line is capped here
+KIN_NAMES = ("p_kin", "p_kin_high", "kin_lines", "p_topic")
 SEQ_NAMES = (tuple(f"p{o:+d}" for o in SEQ_OFFSETS) + tuple(f"p_w{w}" for w in SEQ_WINDOWS) + ("p_self", "p_page")
-             + ("p_max", "p_of_max", "p_rank", "p_q90", "p_high_share", "p_high_before", "p_high_after"))
+             + ("p_max", "p_of_max", "p_rank", "p_q90", "p_high_share", "p_high_before", "p_high_after")
+             + KIN_NAMES)
+# the columns of a line's shape (as `evidence._shape_key`): the lines of a list or a menu share it
+_KEY_COLUMNS = [NAMES.index(n) for n in ("terminal", "list_item", "linky")]
+_KIND_COLUMNS = [NAMES.index(f"kind_{k}") for k in KINDS]
+_LOG_WORDS = NAMES.index("log_words")
 # how each group of evidence is named when it weighed most against a dropped line
 REASONS = {"shape": "nav-like", "links": "link-text", "rule": "rule", "caption": "caption", "tail": "after-tail",
            "region": "outside-region", "duplicate": "duplicate", "title": "around-title", "position": "position",
@@ -171,10 +178,11 @@ class LineModel:
     threshold: float
     names: tuple[str, ...]
 
-    def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """First-pass and final probabilities of the rows of one page (in page order)."""
+    def probabilities(self, x: np.ndarray, words: list[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """First-pass and final probabilities of the rows of one page (in page order), whose lines
+        have the content `words` (`evidence.content_words`)."""
         p1 = _sigmoid(self.first.score(x))
-        seq = sequence_features(p1)
+        seq = sequence_features(p1, x, words)
         raw = np.zeros(len(x))
         for start in range(0, len(x), CHUNK_ROWS):
             end = start + CHUNK_ROWS
@@ -192,12 +200,45 @@ class LineModel:
                 for c, g, rule_id in zip(contrib, contrib.argmin(axis=1), rule_ids)]
 
 
-def sequence_features(p: np.ndarray) -> np.ndarray:
-    """The second pass's extra columns for a page's first-pass probabilities `p` (in line order):
-    the neighbours' at each offset (NaN past the page's ends), window means, its own, the page mean;
-    then the page's best, the line's share of it and rank on the page, the page's 90th percentile and
-    share of likely lines (the first pass's own view of the page, so that a page whose every score is
-    low is read as such), and how many lines back and ahead the nearest likely line is (NaN: none)."""
+def sequence_features(p: np.ndarray, x: np.ndarray, words: list[frozenset[str]]) -> np.ndarray:
+    """The second pass's extra columns for a page's first-pass probabilities `p` of its rows `x` (in
+    line order), whose lines have the content `words`: the neighbours' at each offset (NaN past the
+    page's ends), window means, its own, the page mean; then the page's best, the line's share of it
+    and rank on the page, the page's 90th percentile and share of likely lines (the first pass's own
+    view of the page, so that a page whose every score is low is read as such), how many lines back
+    and ahead the nearest likely line is (NaN: none); then its kin (`kin_features`)."""
+    return np.hstack([_neighbours(p), kin_features(p, x, words)])
+
+
+def kin_features(p: np.ndarray, x: np.ndarray, words: list[frozenset[str]]) -> np.ndarray:
+    """Per line, the first pass's view of its kin on the page: the mean probability and the share
+    of likely lines among the other lines of its shape (NaN: none; the items of a product list are
+    kept or dropped together), how many there are (log), and the share of its content words found
+    in the other likely lines (NaN: it has none; a teaser of another story shares few)."""
+    if not len(p):
+        return np.zeros((0, len(KIN_NAMES)))
+    ids = shape_keys(x)
+    count = np.bincount(ids).astype(np.float64)
+    high = (p >= SEQ_HIGH).astype(np.float64)
+    others = count[ids] - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kin_p = np.where(others > 0, (np.bincount(ids, weights=p)[ids] - p) / others, np.nan)
+        kin_high = np.where(others > 0, (np.bincount(ids, weights=high)[ids] - high) / others, np.nan)
+    topic = word_share(words, (p >= SEQ_HIGH).tolist())
+    return np.stack([kin_p, kin_high, np.log1p(others), np.array(topic, np.float64)], axis=1)
+
+
+def shape_keys(x: np.ndarray) -> np.ndarray:
+    """Each row's shape (its words in steps of 3 up to 12, terminal, list item, kind, linky) as a
+    small integer: rows of one shape on a page get the same."""
+    words = np.minimum(np.rint(np.expm1(np.nan_to_num(x[:, _LOG_WORDS]))), 12) // 3
+    kind = x[:, _KIND_COLUMNS] @ np.arange(1, len(_KIND_COLUMNS) + 1)
+    key = np.column_stack([words, x[:, _KEY_COLUMNS], kind])
+    return np.unique(key, axis=0, return_inverse=True)[1].ravel()
+
+
+def _neighbours(p: np.ndarray) -> np.ndarray:
+    """The columns of `sequence_features` read from the scores alone."""
     n = len(p)
     cols = []
     for off in SEQ_OFFSETS:
@@ -215,7 +256,7 @@ def sequence_features(p: np.ndarray) -> np.ndarray:
     cols.append(p)
     cols.append(np.full(n, p.mean() if n else 0.0))
     if not n:
-        return np.zeros((0, len(SEQ_NAMES)))
+        return np.zeros((0, len(SEQ_NAMES) - len(KIN_NAMES)))
     best = p.max()
     rank = np.empty(n)
     rank[p.argsort(kind="stable")] = np.arange(n) / max(1, n - 1)
@@ -254,9 +295,9 @@ def read_info(path: Path = MODEL_FILE) -> dict:
 def load(path: Path = MODEL_FILE) -> LineModel:
     """The shipped model; its feature names must be the code's (`evidence.NAMES`)."""
     with np.load(path, allow_pickle=False) as data:
-        names = tuple(data["names"].tolist())
-        if names != NAMES or tuple(data["second_names"].tolist()) != NAMES + SEQ_NAMES:
-            missing = sorted(set(names) ^ set(NAMES))
-            raise ValueError(f"{path}: the model's features differ from the code's: {missing[:10]}")
+        names, second_names = tuple(data["names"].tolist()), tuple(data["second_names"].tolist())
+        if names != NAMES or second_names != NAMES + SEQ_NAMES:
+            differ = sorted(set(names) ^ set(NAMES) | set(second_names) ^ set(NAMES + SEQ_NAMES))
+            raise ValueError(f"{path}: the model's features differ from the code's: {differ[:10]}")
         first, second = (Forest(*(data[f"{name}_{a}"] for a in ARRAYS)) for name in ("first", "second"))
         return LineModel(first, second, float(data["threshold"]), NAMES)
