@@ -17,7 +17,7 @@ construct RE2 lacks) is always reported. Lines RE2 cannot read (lone surrogates)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import re2
 import regex
@@ -194,30 +194,35 @@ class Prefilter:
     sets of at most BEYOND_ASCII_SET (each set's automaton stays within its memory)."""
 
     def __init__(self, patterns: Sequence[str], anchored: Sequence[bool] | None = None):
-        translated: dict[bool, list[tuple[int, str]]] = {True: [], False: []}  # anchored? -> (index, RE2 pattern)
+        options = _options(MAX_MEM)
+        sets = {True: re2.Set.MatchSet(options), False: re2.Set.SearchSet(options)}  # anchored? -> its set
+        self._items: dict[bool, list[tuple[int, str]]] = {True: [], False: []}  # anchored? -> (index, RE2 pattern)
         always = set()
-        parsed = re2.Set.SearchSet(_options(MAX_MEM))  # never compiled: Add parses each pattern
         for k, pattern in enumerate(patterns):
+            at_start = anchored is not None and anchored[k]
             try:
                 text = translate(pattern)
-                parsed.Add(text)  # a pattern RE2 rejects is reported always
+                sets[at_start].Add(text)
             except (Untranslatable, re2.error):
                 always.add(k)
                 continue
-            translated[anchored is not None and anchored[k]].append((k, text))
-        # each set, and its index -> the pattern's: for ASCII lines, and for the others
-        self._ascii: list[tuple[re2.Set, list[int]]] = []
-        self._sets: list[tuple[re2.Set, list[int]]] = []
-        for at_start, items in translated.items():
-            if items:
-                self._ascii.append(_set(at_start, items, MAX_MEM))
-                self._sets += [_set(at_start, items[i:i + BEYOND_ASCII_SET], BEYOND_ASCII_MEM)
-                               for i in range(0, len(items), BEYOND_ASCII_SET)]
+            self._items[at_start].append((k, text))
+        self._ascii: list[tuple[re2.Set, list[int]]] = []  # each set, and its index -> the pattern's
+        for at_start, s in sets.items():
+            if self._items[at_start]:
+                s.Compile()
+                self._ascii.append((s, [k for k, _ in self._items[at_start]]))
         self.always = frozenset(always)
+
+    @cached_property
+    def _sets(self) -> list[tuple[re2.Set, list[int]]]:
+        """The sets for lines beyond ASCII (built on the first such line)."""
+        return [_set(at_start, items[i:i + BEYOND_ASCII_SET], BEYOND_ASCII_MEM)
+                for at_start, items in self._items.items() for i in range(0, len(items), BEYOND_ASCII_SET)]
 
     def possible(self, text: str) -> frozenset[int] | None:
         """Indices of the patterns that may match `text`; None when this cannot tell."""
-        if len(text) > MAX_CHARS or not self._sets:
+        if len(text) > MAX_CHARS or not self._ascii:
             return None
         try:
             data = text.encode("utf-8")
