@@ -1,12 +1,14 @@
 """The RE2 prefilter must report every rule that can match a line (a superset), or rules are lost."""
 
+import random
+
 import re2
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.decide.prefilter import Prefilter, Untranslatable, translate
-from cleaner.decide.rules import RuleSet
+from cleaner.decide.rules import RuleSet, _anchored, _scoped
 
 RULES = RuleSet.load()
 ORDERED = RULES._ordered
@@ -89,3 +91,18 @@ def test_lines_beyond_ascii_meet_the_same_patterns_in_smaller_sets():
                 data = text.encode()
                 small = {slot[h] for s, slot in PREFILTER._sets for h in s.Match(data) or ()}
                 assert small == set(PREFILTER.possible(text)), (rule.id, text)
+
+
+def test_random_lines_of_mixed_scripts_meet_every_pattern_one_set_per_rule_reports():
+    """The sets' automata must not run out of memory and answer "no pattern" (RE2 then says
+    nothing): on long lines mixing scripts, the prefilter reports what a set of one rule reports."""
+    rng = random.Random(1)
+    alphabets = ["абвгдежзийклмнопрстуфхцчшщыэюя", "αβγδεζηθικλμνξοπρστυφχψω", "中国的一是不了人我在有他这为之大",
+                 "éàüößçñ", "abcdefghijklmnopqrstuvwxyz", "     ", "0123456789", ".,:;!?-|/()«»“”", "ÀÉÎÕÜАБΔΣ"]
+    singles = [(k, Prefilter([_scoped(r.pattern, r.case_sensitive)], [_anchored(r.pattern)]))
+               for k, r in enumerate(ORDERED)]
+    for _ in range(1500):
+        line = "".join(rng.choice(rng.choice(alphabets)) for _ in range(rng.choice([20, 60, 200, 800])))
+        line = rng.choice(["", "By ", "Share ", "Автор: ", "Reuters / ", "Фото: "]) + line
+        expected = {k for k, one in singles if one.possible(line)}
+        assert expected <= PREFILTER.possible(line), line[:60]
