@@ -81,7 +81,7 @@ def test_lines_beyond_ascii_meet_the_same_patterns_in_smaller_sets():
     BEYOND_ASCII_SET of them (the whole set's automaton outgrows its memory on Cyrillic): both
     report the same patterns, and every pattern sits in one small set under its own index."""
     pf = Prefilter([rf"^w{k}x" for k in range(25)] + [r"y\d"], anchored=[True] * 25 + [False])
-    assert len(pf._sets) > len(pf._ascii)
+    assert len(pf._beyond_ascii) > len(pf._ascii)
     assert pf.possible("w17x and y2") == pf.possible("w17x and y2 é") == {17, 25}
     assert pf.possible("w3x") == pf.possible("w3xй") == {3}
     assert pf.possible("только текст") == pf.possible("just text") == frozenset()
@@ -89,7 +89,7 @@ def test_lines_beyond_ascii_meet_the_same_patterns_in_smaller_sets():
         for text in rule.match:
             if text.isascii():
                 data = text.encode()
-                small = {slot[h] for s, slot in PREFILTER._sets for h in s.Match(data) or ()}
+                small = {slot[h] for s, slot in PREFILTER._beyond_ascii for h in s.Match(data) or ()}
                 assert small == set(PREFILTER.possible(text)), (rule.id, text)
 
 

@@ -219,12 +219,13 @@ def kin_features(p: np.ndarray, x: np.ndarray, words: list[frozenset[str]]) -> n
         return np.zeros((0, len(KIN_NAMES)))
     ids = shape_keys(x)
     count = np.bincount(ids).astype(np.float64)
-    high = (p >= SEQ_HIGH).astype(np.float64)
+    likely = p >= SEQ_HIGH
+    high = likely.astype(np.float64)
     others = count[ids] - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         kin_p = np.where(others > 0, (np.bincount(ids, weights=p)[ids] - p) / others, np.nan)
         kin_high = np.where(others > 0, (np.bincount(ids, weights=high)[ids] - high) / others, np.nan)
-    topic = word_share(words, (p >= SEQ_HIGH).tolist())
+    topic = word_share(words, likely.tolist())
     return np.stack([kin_p, kin_high, np.log1p(others), np.array(topic, np.float64)], axis=1)
 
 

@@ -215,7 +215,7 @@ class Prefilter:
         self.always = frozenset(always)
 
     @cached_property
-    def _sets(self) -> list[tuple[re2.Set, list[int]]]:
+    def _beyond_ascii(self) -> list[tuple[re2.Set, list[int]]]:
         """The sets for lines beyond ASCII (built on the first such line)."""
         return [_set(at_start, items[i:i + BEYOND_ASCII_SET], BEYOND_ASCII_MEM)
                 for at_start, items in self._items.items() for i in range(0, len(items), BEYOND_ASCII_SET)]
@@ -229,7 +229,7 @@ class Prefilter:
         except UnicodeEncodeError:
             return None
         found: set[int] | None = None  # most lines: no hit, and no set built
-        for s, slot in self._ascii if text.isascii() else self._sets:
+        for s, slot in self._ascii if text.isascii() else self._beyond_ascii:
             hits = s.Match(data)
             if hits:
                 found = set(self.always) if found is None else found
