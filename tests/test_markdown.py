@@ -294,8 +294,25 @@ def test_markdown_of_every_line_read_golden(path, file_regression):
 
 
 @SETTINGS
+@given(st.text(alphabet="ab(\\)<> &%\t\n\x7f\x00/:\u00e9", max_size=14), st.data())
+def test_the_fast_link_target_reader_answers_as_markdown_its_own(text, data):
+    from markdown_it.helpers import parseLinkDestination
+
+    pos = data.draw(st.integers(0, len(text)))
+    maximum = data.draw(st.integers(pos, len(text)))
+    mine, theirs = markdown.parser().helpers.parseLinkDestination(text, pos, maximum), parseLinkDestination(
+        text, pos, maximum)
+    assert (mine.ok, mine.pos, mine.str) == (theirs.ok, theirs.pos, theirs.str)
+
+
+def test_link_targets_are_kept_as_written():
+    doc = markdown.build("See [the Москва page](https://ru.wikipedia.org/wiki/Москва) and [this](a%20b).")
+    assert [href for *_, href in doc.lines[0].links] == ["https://ru.wikipedia.org/wiki/Москва", "a%20b"]
+
+
+@SETTINGS
 @given(st.lists(st.tuples(st.text(alphabet="ab *_[]()<>\u4e2d", min_size=1, max_size=8),
-                          st.one_of(st.none(), st.text(alphabet="/ab:()<> ?=&%#", min_size=1, max_size=12))),
+                          st.one_of(st.none(), st.text(alphabet="/ab:()<> ?=&%#;\\", min_size=1, max_size=12))),
                 min_size=1, max_size=6))
 def test_markdown_output_with_links_reads_back_with_the_same_links(segments):
     text, links = "", []

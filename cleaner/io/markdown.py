@@ -32,10 +32,13 @@ Reference-style links are resolved by the parser, and their definitions are not 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import re
 
 import regex
 
@@ -73,6 +76,8 @@ _HTML_ELEMENTS = frozenset(
     "mark meta meter nav noscript object ol optgroup option output p param picture pre progress q rp rt ruby s "
     "samp script section select small source span strike strong style sub summary sup svg table tbody td "
     "template textarea tfoot th thead time title tr track tt u ul var video wbr path g".split())
+_PLAIN_TARGET = re.compile(r"[^\x00-\x20\x7f\\()<&]*")  # a link target's characters that need no care
+_TARGET_ENDS = frozenset(map(chr, [*range(0x21), 0x7F, 0x29]))  # what ends a target: blank, control, ")"
 _CJK_END = regex.compile(CJK_CLASS + "$")
 _CJK_START = regex.compile("^" + CJK_CLASS)
 _URL_STARTS = ("http://", "https://", "//", "/", "mailto:", "javascript:", "www.")
@@ -90,14 +95,33 @@ def parser() -> MarkdownIt:
     read inline), accepting every link target; escapes and emphasis delimiters stay tokens of
     their own (text_join and fragments_join off), so a literal ``[`` or ``**`` is told from an
     escaped one."""
-    from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt, helpers
+    from markdown_it.helpers import parse_link_destination
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     md.disable(["code", "html_block"])
     md.validateLink = lambda url: True
+    md.normalizeLink = lambda url: url  # targets as written: percent-encoding them was a fifth of the parse
+    md.helpers = SimpleNamespace(**{**vars(helpers), "parseLinkDestination": fast_destination(
+        helpers.parseLinkDestination, parse_link_destination._Result)})
     md.core.ruler.disable("text_join")
     md.inline.ruler2.disable("fragments_join")
     return md
+
+
+def fast_destination(parse: Callable[[str, int, int], Any], result: type) -> Callable[[str, int, int], Any]:
+    """markdown-it's ``parseLinkDestination`` (`parse`, answering a `result`) with a fast path for the
+    common target: no angle bracket, parenthesis, backslash or entity before the blank, control
+    character or ``)`` that ends it. The same answer; other targets go to `parse`, which reads them
+    one character at a time."""
+    def destination(text: str, pos: int, maximum: int) -> Any:
+        end = _PLAIN_TARGET.match(text, pos, maximum).end()
+        if end > pos and (end == maximum or text[end] in _TARGET_ENDS):
+            found = result()
+            found.ok, found.pos, found.str = True, end, text[pos:end]
+            return found
+        return parse(text, pos, maximum)
+    return destination
 
 
 def looks_like_markdown(text: str, name: str = "") -> bool:

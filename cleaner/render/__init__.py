@@ -106,6 +106,8 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _INLINE_SYNTAX = regex.compile(r"[\\`*]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|\](?=[(\[])|<(?=[A-Za-z/!?])"
                                r"|&(?=#?\w+;)|~(?=~)|\[(?=\s*$)")
 _LINK_TEXT_SYNTAX = regex.compile(_INLINE_SYNTAX.pattern + r"|[\[\]]")  # a link's text: brackets too
+_TARGET_SYNTAX = regex.compile(r"[\\<>]|&(?=#?[A-Za-z0-9]+;)")  # escaped in a link target: escapes,
+# angle brackets and what would read as an entity
 _BLOCK_START = regex.compile(r"^(?:[-+=~>\[]|#{1,6}(?=\s|$))")
 _CLOSING_HASHES = regex.compile(r"(?:^|(?<=\s))#(?=#*$)")  # would close an ATX heading
 _ORDINAL_START = regex.compile(r"^(\d{1,9})([.)])(?=\s|$)")
@@ -267,10 +269,10 @@ def _escape(text: str, syntax: regex.Pattern[str] = _INLINE_SYNTAX) -> str:
 
 
 def _destination(href: str) -> str:
-    """A link target as Markdown writes it: in angle brackets when it has spaces or parentheses."""
-    if any(c in href for c in " ()<>"):
-        return "<" + href.replace("<", "%3C").replace(">", "%3E") + ">"
-    return href
+    """A link target as Markdown writes it, read back as the same target: in angle brackets when it
+    has spaces, parentheses or angle brackets, with backslashes, angle brackets and entity-like ``&`` escaped."""
+    escaped = _TARGET_SYNTAX.sub(r"\\\g<0>", href)
+    return f"<{escaped}>" if any(c in href for c in " ()<>") else escaped
 
 
 def _start(md: str) -> str:
