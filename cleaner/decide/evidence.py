@@ -54,6 +54,7 @@ _SENTENCE_END = regex.compile(r"[.!?。！？][\"”’»)]*\s+\p{Lu}|[。！？
 RULE_GROUPS = ("nav", "caption", "meta", "tail", "end")
 KINDS = ("heading", "item", "quote", "table", "image", "code")
 WINDOWS = (3, 10)
+REACH = 2  # the neighbours a line's row shows, each side
 MIN_SITE_PAGES = 3  # template counts over fewer pages of a site say nothing
 ROW_CHUNK = 1024  # open lines whose evidence is built at once (as Python floats: memory stays flat)
 
@@ -387,9 +388,10 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
 
     open_idx = [i for i, ln in enumerate(lines) if ln.kept]
     ft = first_title
-    # what each line shows of its neighbours, and the value past the document's ends
-    neighbours = [(np.asarray(v, np.float64), 0.0) for v in (log_words, prose, terminal, linky, list_item,
-                                                              rule_hit, headline)] + [(np.asarray(decided, np.float64), 1.0)]
+    # what each line shows of its neighbours, padded with the value past the document's ends
+    neighbours = [np.concatenate([[outside] * REACH, values, [outside] * REACH])
+                  for values, outside in [(v, 0.0) for v in (log_words, prose, terminal, linky, list_item, rule_hit,
+                                                              headline)] + [(decided, 1.0)]]
     region_share = region_words / total_words if span else 0.0
 
     def columns(part: list[int]) -> list:
@@ -403,11 +405,6 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
         def of(values: list) -> np.ndarray:
             """A per-line column of the whole document, at the lines of `part`."""
             return np.asarray([values[i] for i in part], np.float64)
-
-        def near(values: np.ndarray, off: int, outside: float) -> np.ndarray:
-            """Each line's neighbour's value at `off` lines (`outside` past the document's ends)."""
-            j = at + off
-            return np.where((j >= 0) & (j < n), values[np.clip(j, 0, n - 1)], outside)
 
         if span:
             region = [[float(start <= i < end) for i in part], [float(i < start) for i in part],
@@ -439,7 +436,7 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
             [math.log1p(abs(i - ft)) if ft is not None else 0.0 for i in part],
             at / n, of(cum) / total_prose, (cum[-1] - np.asarray([cum[i + 1] for i in part], np.float64)) / total_prose,
             of(core), of(in_title), of(core_w3),
-            *(near(values, off, outside) for off in (-1, 1, -2, 2) for values, outside in neighbours),
+            *(padded[at + REACH + off] for off in (-1, 1, -2, 2) for padded in neighbours),
             *win[at].T, [math.log1p(run[i]) for i in part], *([v] * len(part) for v in page),
         ]
 
