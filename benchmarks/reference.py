@@ -91,7 +91,7 @@ def check_file(path: Path) -> tuple[int, int, list[str], int, list[str]]:
     x = ev.matrix
     m = model.load()
     rows = np.hstack([x, model.sequence_features(np.full(len(x), 0.5), x, ev.words)])
-    for name, forest, data in (("first", m.first, x), ("second", m.second, rows)):
+    for name, forest, data in (("first", m.first, x), *((f"later {k}", f, rows) for k, f in enumerate(m.later, 2))):
         fast, slow = forest.score(data), forest.score(data, compiled=False)
         if not (np.allclose(fast, slow, rtol=0, atol=1e-9) and np.array_equal(fast < 0, slow < 0)):
             compiled_diffs.append(f"{path}: {name} pass differs (max {np.abs(fast - slow).max():.2g})")

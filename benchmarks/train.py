@@ -3,7 +3,7 @@
 
     python benchmarks/train.py                 # cross-validate, print the tables, write nothing
     python benchmarks/train.py --write         # also train on everything and write the model
-    python benchmarks/train.py --models logistic trees two-pass   # compare model families
+    python benchmarks/train.py --models logistic trees passes   # compare model families
     python benchmarks/train.py --holdout site corpus --without in_region region_pos   # an ablation
 
 Needs the training extra (``pip install '.[train]'``: LightGBM, scikit-learn) and the corpora
@@ -49,7 +49,8 @@ PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_da
           "verbose": -1, "num_threads": 1, "seed": 1, "max_bin": 63, "force_col_wise": True}
 # one thread: on a shared machine OpenMP threads that wait for each other run several times slower
 ROUNDS = 150
-INNER = 2  # folds that make the first pass's out-of-fold scores the second pass learns from
+INNER = 2  # folds that make a pass's out-of-fold scores the next pass learns from
+PASSES = 2  # passes of trees (--passes)
 
 
 def fold_of(page: linedata.Page, k: int = K) -> int:
@@ -152,31 +153,40 @@ def rows_of(pages) -> np.ndarray:
     return np.concatenate([np.arange(*_ALL["start"][id(p)]) for p in pages])
 
 
-class TwoPass:
-    """Trees, then trees again over the same rows plus the first pass's scores of the neighbours and
-    kin (`cleaner.decide.model.sequence_features`); the second pass learns from out-of-fold first-pass scores."""
+class Passes:
+    """Trees, then trees again over the same rows plus the scores of the pass before, read for the
+    neighbours, the page and the kin (`cleaner.decide.model.sequence_features`), PASSES times in
+    all; each later pass learns from out-of-fold scores of the pass before."""
 
-    name = "two-pass"
+    name = "passes"
 
     def __init__(self, rounds: int | None = None):
         self.rounds = rounds
 
     def fit(self, pages):
         inner = [hash_fold(p, INNER) for p in pages]
-        oof: list[np.ndarray | None] = [None] * len(pages)
-        for f in range(INNER):
-            train = [p for p, g in zip(pages, inner) if g != f]
-            test = [i for i, g in enumerate(inner) if g == f]
-            model = Trees(self.rounds).fit(train)
-            for i, pred in zip(test, model.predict([pages[i] for i in test])):
-                oof[i] = pred
-        self.first = Trees(self.rounds).fit(pages)
-        self.second = Trees(self.rounds).fit(pages, [second_columns(page, p) for page, p in zip(pages, oof)])
+        extra = None  # the columns the pass reads besides the rows
+        self.forests = []
+        for k in range(PASSES):
+            pick = (lambda idx: None) if extra is None else (lambda idx: [extra[i] for i in idx])
+            self.forests.append(Trees(self.rounds).fit(pages, extra))
+            if k == PASSES - 1:
+                break
+            oof: list[np.ndarray | None] = [None] * len(pages)
+            for f in range(INNER):
+                train = [i for i, g in enumerate(inner) if g != f]
+                test = [i for i, g in enumerate(inner) if g == f]
+                model = Trees(self.rounds).fit([pages[i] for i in train], pick(train))
+                for i, pred in zip(test, model.predict([pages[i] for i in test], pick(test))):
+                    oof[i] = pred
+            extra = [second_columns(page, p) for page, p in zip(pages, oof)]
         return self
 
     def predict(self, pages):
-        p1 = self.first.predict(pages)
-        return self.second.predict(pages, [second_columns(page, p) for page, p in zip(pages, p1)])
+        probs = self.forests[0].predict(pages)
+        for forest in self.forests[1:]:
+            probs = forest.predict(pages, [second_columns(page, p) for page, p in zip(pages, probs)])
+        return probs
 
 
 def second_columns(page: linedata.Page, p: np.ndarray) -> np.ndarray:
@@ -188,7 +198,7 @@ def hash_fold(page: linedata.Page, k: int) -> int:
     return int(hashlib.sha1(f"inner/{page.corpus}/{page.site}".encode()).hexdigest(), 16) % k
 
 
-FAMILIES = {"logistic": Logistic, "trees": Trees, "two-pass": TwoPass}
+FAMILIES = {"logistic": Logistic, "trees": Trees, "passes": Passes}
 
 
 # ---------------------------------------------------------------- scoring
@@ -336,22 +346,21 @@ def site_thresholds(pages, probs) -> tuple[list[str], dict[int, float]]:
 
 
 def write_model(pages, path: Path, threshold: float, summary: dict) -> None:
-    """Train the two passes on every page and write them with the threshold cross-validation chose."""
-    trained = TwoPass().fit(pages)
+    """Train the passes on every page and write them with the threshold cross-validation chose."""
+    trained = Passes().fit(pages)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                             text=True).stdout.strip()
     info = {"commit": commit, "pages": len(pages), "lines": int(sum(len(p.y) for p in pages)),
             "corpora": list(linedata.CORPORA), "renderings": list(linedata.RENDERINGS),
-            "params": PARAMS, "rounds": ROUNDS, "corpus power": CORPUS_POWER, "cross-validated": summary}
-    save(path, Forest.from_dump(trained.first.booster.dump_model()["tree_info"]),
-         Forest.from_dump(trained.second.booster.dump_model()["tree_info"]), threshold, info)
+            "params": PARAMS, "rounds": ROUNDS, "passes": PASSES, "corpus power": CORPUS_POWER, "cross-validated": summary}
+    save(path, [Forest.from_dump(t.booster.dump_model()["tree_info"]) for t in trained.forests], threshold, info)
     print(f"wrote {path} ({path.stat().st_size // 1024} KB), threshold {threshold}")
 
 
 def main() -> None:
-    global CORPUS_POWER, ROUNDS
+    global CORPUS_POWER, ROUNDS, PASSES
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", nargs="+", default=["two-pass"], choices=list(FAMILIES))
+    ap.add_argument("--models", nargs="+", default=["passes"], choices=list(FAMILIES))
     ap.add_argument("--holdout", nargs="*", default=["site", "corpus"], choices=["site", "corpus"],
                     help="validations to run (none: just --write)")
     ap.add_argument("--threshold", type=float, default=0.5,
@@ -363,6 +372,8 @@ def main() -> None:
     ap.add_argument("--corpus-power", type=float, default=CORPUS_POWER)
     ap.add_argument("--leaves", type=int, default=31)
     ap.add_argument("--rounds", type=int, default=150)
+    ap.add_argument("--passes", type=int, default=PASSES, choices=range(2, 5),
+                    help="passes of trees: 2 (shipped) or more, each reading the scores of the one before")
     ap.add_argument("--param", nargs="+", default=[], metavar="KEY=VALUE",
                     help="LightGBM parameters over the defaults, e.g. min_data_in_leaf=1000 lambda_l2=10.0")
     ap.add_argument("--without", nargs="+", default=[], metavar="FEATURE",
@@ -370,7 +381,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.without and args.write:
         ap.error("--without is for validation only: the shipped model reads every feature")
-    CORPUS_POWER, ROUNDS = args.corpus_power, args.rounds
+    CORPUS_POWER, ROUNDS, PASSES = args.corpus_power, args.rounds, args.passes
     PARAMS["num_leaves"] = args.leaves
     for kv in args.param:
         key, _, value = kv.partition("=")
@@ -403,7 +414,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1), encoding="utf-8")
     if args.write:
-        write_model(pages, MODEL_FILE, thresholds.get("two-pass", args.threshold), summary)
+        write_model(pages, MODEL_FILE, thresholds.get("passes", args.threshold), summary)
 
 
 if __name__ == "__main__":

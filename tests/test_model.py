@@ -20,8 +20,8 @@ def test_the_model_file_loads_and_names_exactly_the_features_the_code_computes()
     assert 0 < m.threshold < 1
     # every split reads a column that exists
     assert m.first.feature.max() < len(evidence.NAMES)
-    assert m.second.feature.max() < len(evidence.NAMES) + len(model.SEQ_NAMES)
-    assert (m.first.feature >= 0).any() and (m.second.feature >= 0).any()
+    assert m.later and all(f.feature.max() < len(evidence.NAMES) + len(model.SEQ_NAMES) for f in m.later)
+    assert all((f.feature >= 0).any() for f in (m.first, *m.later))
     assert model.read_info()["pages"] > 1000  # trained on the corpora, with its provenance
 
 
@@ -29,18 +29,21 @@ def test_a_model_file_with_other_features_is_refused(tmp_path, monkeypatch):
     m = model.load()
     path = tmp_path / "model.npz"
     monkeypatch.setattr(model, "NAMES", evidence.NAMES[:-1] + ("no_such_feature",))
-    model.save(path, m.first, m.second, m.threshold, {})
+    model.save(path, [m.first, *m.later], m.threshold, {})
     monkeypatch.undo()
     with pytest.raises(ValueError, match="no_such_feature"):
         model.load.__wrapped__(path)
 
 
-def test_a_saved_model_loads_back_the_same():
+def test_a_saved_model_loads_back_the_same(tmp_path):
     m = model.load()
-    again = model.load.__wrapped__(model.MODEL_FILE)
-    assert again.threshold == m.threshold
+    path = tmp_path / "model.npz"
+    model.save(path, [m.first, *m.later], m.threshold, {})
+    again = model.load.__wrapped__(path)
+    assert again.threshold == m.threshold and len(again.later) == len(m.later)
     for a in model.ARRAYS:
-        assert np.array_equal(getattr(again.second, a), getattr(m.second, a))
+        for mine, theirs in zip((again.first, *again.later), (m.first, *m.later)):
+            assert np.array_equal(getattr(mine, a), getattr(theirs, a))
 
 
 def _walk(node: dict, row: list[float]) -> float:
@@ -89,7 +92,7 @@ def test_the_compiled_walk_is_built_and_gives_the_numpy_walks_decisions():
     for seed in sorted(Path("seeds").glob("*.txt")):
         ev = evidence.gather(build(seed.read_text(encoding="utf-8")), rules)
         x = ev.matrix
-        for forest in (m.first, m.second):
+        for forest in (m.first, *m.later):
             seq = model.sequence_features(np.full(len(x), 0.5), x, ev.words)
             rows = x if forest is m.first else np.hstack([x, seq])
             compiled, reference = forest.score(rows), forest.score(rows, compiled=False)

@@ -32,6 +32,7 @@ except ImportError:  # a source tree that was never built
 
 MODEL_FILE = Path(__file__).with_name("line_model.npz")
 ARRAYS = ("feature", "threshold", "nan_left", "left", "right", "value", "roots")  # a Forest's, as saved
+PASSES = ("first", "second", "third", "fourth")  # the names of the passes' arrays in the model file
 CHUNK_ROWS = 2048  # rows walked down the trees at once
 SEQ_OFFSETS = (-3, -2, -1, 1, 2, 3)
 SEQ_WINDOWS = (5, 15)
@@ -171,23 +172,27 @@ class Forest:
 
 @dataclass(frozen=True)
 class LineModel:
-    """The two passes and the threshold on the final probability below which a line is dropped."""
+    """The passes and the threshold on the final probability below which a line is dropped: the
+    first pass reads the evidence rows, each later one the rows and `sequence_features` of the
+    scores of the pass before."""
 
     first: Forest
-    second: Forest
+    later: tuple[Forest, ...]
     threshold: float
     names: tuple[str, ...]
 
     def probabilities(self, x: np.ndarray, words: list[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
         """First-pass and final probabilities of the rows of one page (in page order), whose lines
         have the content `words` (`evidence.content_words`)."""
-        p1 = _sigmoid(self.first.score(x))
-        seq = sequence_features(p1, x, words)
-        raw = np.zeros(len(x))
-        for start in range(0, len(x), CHUNK_ROWS):
-            end = start + CHUNK_ROWS
-            raw[start:end] = self.second.score(np.hstack([x[start:end], seq[start:end]]))
-        return p1, _sigmoid(raw)
+        p1 = p = _sigmoid(self.first.score(x))
+        for forest in self.later:
+            seq = sequence_features(p, x, words)
+            raw = np.zeros(len(x))
+            for start in range(0, len(x), CHUNK_ROWS):
+                end = start + CHUNK_ROWS
+                raw[start:end] = forest.score(np.hstack([x[start:end], seq[start:end]]))
+            p = _sigmoid(raw)
+        return p1, p
 
     def reasons(self, x: np.ndarray, rule_ids: list[str | None]) -> list[str]:
         """For each row, what weighed against keeping it: the rule that matched it (`rule_ids`) when
@@ -279,10 +284,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def save(path: Path, first: Forest, second: Forest, threshold: float, info: dict) -> None:
-    """Write the two passes as arrays (`load` reads them in milliseconds), with the feature names
-    they read and `info` (how they were trained, as JSON)."""
-    arrays = {f"{name}_{a}": getattr(forest, a) for name, forest in (("first", first), ("second", second))
+def save(path: Path, forests: list[Forest], threshold: float, info: dict) -> None:
+    """Write the passes (`forests`, the first first) as arrays (`load` reads them in milliseconds),
+    with the feature names they read and `info` (how they were trained, as JSON)."""
+    arrays = {f"{name}_{a}": getattr(forest, a) for name, forest in zip(PASSES, forests, strict=False)
               for a in ARRAYS}
     with open(path, "wb") as f:
         np.savez_compressed(f, names=np.array(NAMES), second_names=np.array(NAMES + SEQ_NAMES),
@@ -303,5 +308,6 @@ def load(path: Path = MODEL_FILE) -> LineModel:
         if names != NAMES or second_names != NAMES + SEQ_NAMES:
             differ = sorted(set(names) ^ set(NAMES) | set(second_names) ^ set(NAMES + SEQ_NAMES))
             raise ValueError(f"{path}: the model's features differ from the code's: {differ[:10]}")
-        first, second = (Forest(*(data[f"{name}_{a}"] for a in ARRAYS)) for name in ("first", "second"))
-        return LineModel(first, second, float(data["threshold"]), NAMES)
+        first, *later = (Forest(*(data[f"{name}_{a}"] for a in ARRAYS)) for name in PASSES
+                         if f"{name}_{ARRAYS[0]}" in data)
+        return LineModel(first, tuple(later), float(data["threshold"]), NAMES)
