@@ -19,6 +19,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 
 import regex
@@ -82,11 +83,6 @@ def _shingles(words: list[str]) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
 
 
-def _overlap(a: frozenset, b: frozenset) -> float:
-    """The share of `a`'s shingles that `b` also holds (0 when `a` is empty)."""
-    return len(a & b) / len(a) if a else 0.0
-
-
 def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str, float]]:
     """Every candidate's features, by name (see the module docstring)."""
     words = {name: _WORD.findall(text) for name, text in candidates.items()}
@@ -95,6 +91,16 @@ def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str
         if text not in distinct:
             distinct[text] = _shingles(words[name])
     grams = {name: distinct[text] for name, text in candidates.items()}
+    shared: dict[tuple[str, str], int] = {}  # shingles two candidates' texts share, each pair once
+    for a, b in combinations(distinct, 2):
+        shared[a, b] = shared[b, a] = len(distinct[a] & distinct[b])
+
+    def overlap(a: str, b: str) -> float:
+        """The share of candidate `a`'s shingles that candidate `b` also holds (0 when `a` has none)."""
+        mine, theirs = candidates[a], candidates[b]
+        size = len(grams[a])
+        return (size if mine == theirs else shared[mine, theirs]) / size if size else 0.0
+
     longest = max((len(w) for w in words.values()), default=0)
     out = {}
     for name, text in candidates.items():
@@ -104,8 +110,8 @@ def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str
         prose = sum(c for ln, c in zip(lines, counts) if c >= PROSE_WORDS and _SENTENCE_END.search(ln))
         linked = sum(c for ln, c in zip(lines, counts) if _key(ln) in hints.anchors)
         others = [o for o in candidates if o != name and words[o]]
-        held = [_overlap(grams[name], grams[o]) for o in others]   # of this text, the share others hold
-        holds = [_overlap(grams[o], grams[name]) for o in others]  # of the others' texts, the share it holds
+        held = [overlap(name, o) for o in others]   # of this text, the share others hold
+        holds = [overlap(o, name) for o in others]  # of the others' texts, the share it holds
         out[name] = {
             "log_words": math.log1p(n),
             "of_longest": n / longest if longest else 0.0,
