@@ -85,11 +85,19 @@ def _shingles(words: list[str]) -> frozenset[tuple[str, ...]]:
 
 def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str, float]]:
     """Every candidate's features, by name (see the module docstring)."""
-    words = {name: _WORD.findall(text) for name, text in candidates.items()}
-    distinct: dict[str, frozenset] = {}  # candidates often agree word for word: their shingles are made once
-    for name, text in candidates.items():
-        if text not in distinct:
-            distinct[text] = _shingles(words[name])
+    tokens = {text: _WORD.findall(text) for text in set(candidates.values())}
+    words = {name: tokens[text] for name, text in candidates.items()}
+    # candidates often agree word for word, and line for line: their shingles and lines are read once
+    distinct = {text: _shingles(toks) for text, toks in tokens.items()}
+    seen: dict[str, tuple[int, bool, bool]] = {}
+
+    def line(ln: str) -> tuple[int, bool, bool]:
+        """A line's words, whether it is prose, whether it is the text of a link of the page."""
+        if ln not in seen:
+            count = len(_WORD.findall(ln))
+            seen[ln] = (count, count >= PROSE_WORDS and _SENTENCE_END.search(ln) is not None, _key(ln) in hints.anchors)
+        return seen[ln]
+
     grams = {name: distinct[text] for name, text in candidates.items()}
     shared: dict[tuple[str, str], int] = {}  # shingles two candidates' texts share, each pair once
     for a, b in combinations(distinct, 2):
@@ -104,11 +112,10 @@ def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str
     longest = max((len(w) for w in words.values()), default=0)
     out = {}
     for name, text in candidates.items():
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        counts = [len(_WORD.findall(ln)) for ln in lines]
+        lines = [line(ln) for ln in text.splitlines() if ln.strip()]
         n = len(words[name])
-        prose = sum(c for ln, c in zip(lines, counts) if c >= PROSE_WORDS and _SENTENCE_END.search(ln))
-        linked = sum(c for ln, c in zip(lines, counts) if _key(ln) in hints.anchors)
+        prose = sum(count for count, is_prose, _ in lines if is_prose)
+        linked = sum(count for count, _, is_link in lines if is_link)
         others = [o for o in candidates if o != name and words[o]]
         held = [overlap(name, o) for o in others]   # of this text, the share others hold
         holds = [overlap(o, name) for o in others]  # of the others' texts, the share it holds
