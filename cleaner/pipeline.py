@@ -27,6 +27,7 @@ from .document import Decision, Document, Line
 MODEL_PREFIX = "model:"
 TEMPLATE_SHARE = NAMES.index("template_share")
 TEMPLATE_COLUMNS = [NAMES.index(n) for n, g in FEATURES.items() if g == "template"]
+TEMPLATE_REASON = model.REASONS["template"]  # the reason of a line dropped only for being on other pages of its site
 NO_PROSE = "model.no-prose"
 SEGMENT_LINES = 10_000  # a longer document is decided in segments of this many lines
 
@@ -172,26 +173,30 @@ def _apply_model(doc: Document, ev: Evidence) -> None:
     m = model.load()
     _, prob = m.probabilities(ev.matrix, ev.words)
     dropped = prob < m.threshold
+    by_template = np.zeros(len(dropped), dtype=bool)
     template = ev.matrix[:, TEMPLATE_SHARE]
     if not np.isnan(template).all():
-        dropped = _guard_templates(m, ev, dropped, template)
+        dropped, by_template = _guard_templates(m, ev, dropped, template)
     drop = [k for k in np.flatnonzero(dropped).tolist() if not is_story_text(doc.lines[ev.open[k]].text)]
     if not drop:
         return
     for k, reason in zip(drop, m.reasons(ev.matrix[drop], [ev.rule_ids[k] for k in drop])):
-        doc.lines[ev.open[k]].drop(MODEL_PREFIX + reason)
+        doc.lines[ev.open[k]].drop(MODEL_PREFIX + (TEMPLATE_REASON if by_template[k] else reason))
 
 
-def _guard_templates(m: model.LineModel, ev: Evidence, dropped: np.ndarray, template: np.ndarray) -> np.ndarray:
+def _guard_templates(m: model.LineModel, ev: Evidence, dropped: np.ndarray,
+                     template: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """With site templates the page is decided as on its own, and a line seen on other pages of its
     site may go besides: the counts only ever remove template lines (0.998 junk on daniel). Letting
     them move the decisions of the page's own lines too scored higher overall but lower on 6 of 34
-    daniel sites; this way no site scores below cleaning its pages one by one."""
+    daniel sites; this way no site scores below cleaning its pages one by one. Returns the lines
+    dropped, and those dropped only for being seen on other pages (their reason is the template)."""
     alone = ev.matrix.copy()
     alone[:, TEMPLATE_COLUMNS] = np.nan
     _, prob = m.probabilities(alone, ev.words)
     alone_drop = prob < m.threshold
-    return alone_drop | (dropped & (template > 0))
+    by_template = dropped & (template > 0) & ~alone_drop
+    return alone_drop | by_template, by_template
 
 
 def _safety_net(doc: Document, ev: Evidence) -> None:
