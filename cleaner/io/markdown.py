@@ -96,14 +96,14 @@ def parser() -> MarkdownIt:
     their own (text_join and fragments_join off), so a literal ``[`` or ``**`` is told from an
     escaped one."""
     from markdown_it import MarkdownIt, helpers
-    from markdown_it.helpers import parse_link_destination
 
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     md.disable(["code", "html_block"])
     md.validateLink = lambda url: True
     md.normalizeLink = lambda url: url  # targets as written: percent-encoding them was a fifth of the parse
+    answer = type(helpers.parseLinkDestination("", 0, 0))  # the class of its answers, whatever its name
     md.helpers = SimpleNamespace(**{**vars(helpers), "parseLinkDestination": fast_destination(
-        helpers.parseLinkDestination, parse_link_destination._Result)})
+        helpers.parseLinkDestination, answer)})
     md.core.ruler.disable("text_join")
     md.inline.ruler2.disable("fragments_join")
     return md
