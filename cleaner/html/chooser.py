@@ -89,6 +89,7 @@ def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str
     words = {name: tokens[text] for name, text in candidates.items()}
     # candidates often agree word for word, and line for line: their shingles and lines are read once
     distinct = {text: _shingles(toks) for text, toks in tokens.items()}
+    grams = {name: distinct[text] for name, text in candidates.items()}
     seen: dict[str, tuple[int, bool, bool]] = {}
 
     def line(ln: str) -> tuple[int, bool, bool]:
@@ -98,7 +99,6 @@ def features(candidates: dict[str, str], hints: PageHints) -> dict[str, dict[str
             seen[ln] = (count, count >= PROSE_WORDS and _SENTENCE_END.search(ln) is not None, _key(ln) in hints.anchors)
         return seen[ln]
 
-    grams = {name: distinct[text] for name, text in candidates.items()}
     shared: dict[tuple[str, str], int] = {}  # shingles two candidates' texts share, each pair once
     for a, b in combinations(distinct, 2):
         shared[a, b] = shared[b, a] = len(distinct[a] & distinct[b])

@@ -106,7 +106,7 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 _INLINE_SYNTAX = regex.compile(r"[\\`*]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])|\](?=[(\[])|<(?=[A-Za-z/!?])"
                                r"|&(?=#?\w+;)|~(?=~)|\[(?=\s*$)")
 _LINK_TEXT_SYNTAX = regex.compile(_INLINE_SYNTAX.pattern + r"|[\[\]]")  # a link's text: brackets too
-_TARGET_SYNTAX = regex.compile(r"[\\<>]|&(?=#?[A-Za-z0-9]+;)")  # escaped in a link target: escapes,
+_TARGET_SYNTAX = regex.compile(r"[\\<>]|&(?=#?\w+;)")  # escaped in a link target: escapes,
 # angle brackets and what would read as an entity
 _BLOCK_START = regex.compile(r"^(?:[-+=~>\[]|#{1,6}(?=\s|$))")
 _CLOSING_HASHES = regex.compile(r"(?:^|(?<=\s))#(?=#*$)")  # would close an ATX heading
