@@ -31,14 +31,13 @@ Reference-style links are resolved by the parser, and their definitions are not 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-
-import re
 
 import regex
 
