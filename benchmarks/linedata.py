@@ -47,10 +47,10 @@ TEMPLATED = ("daniel",)  # corpora with many pages per site: their pages get a t
 TWIN = "+templates"
 CACHE = Path(os.environ.get("CLEANER_TRAIN_CACHE", Path.home() / ".cache" / "cleaner-train"))
 TOKEN = re.compile(r"\w+")
-# the modules whose code makes the rows and labels (the cache is rebuilt when one changes)
+# the modules (and the title model) that make the rows and labels (the cache is rebuilt when one changes)
 ROW_MODULES = ("document", "decide/evidence", "decide/features", "decide/heuristics", "score/labels", "decide/language",
                "decide/metadata", "decide/normalize", "pipeline", "decide/rules", "decide/wraps", "io/markdown",
-               "decide/templates")
+               "decide/templates", "decide/titles", "decide/title_model.npz")
 
 
 @dataclass
@@ -158,7 +158,7 @@ def _rules():
 def code_hash() -> str:
     """Changes whenever the code or rules that make the rows change."""
     h = hashlib.sha1()
-    sources = [p for p in (ROOT / "cleaner" / f"{m}.py" for m in ROW_MODULES) if p.exists()]
+    sources = [p for p in (ROOT / "cleaner" / (m if "." in m else f"{m}.py") for m in ROW_MODULES) if p.exists()]
     for p in sources + sorted((ROOT / "rules").glob("*.toml")) + [Path(__file__)]:
         h.update(p.read_bytes())
     return h.hexdigest()[:12]

@@ -78,3 +78,27 @@ def test_a_lede_opening_with_a_place_line_is_never_the_title():
     r = clean(f"Tories under fire for name switch\n\n{lede}\n\n{body}\n\n{body.replace('Monday', 'Friday')}")
     assert r.title == "Tories under fire for name switch"
     assert lede in r.text
+
+
+def test_the_title_model_loads_and_reads_the_codes_figures():
+    from cleaner.decide import titles
+
+    model = titles.load()
+    assert model.forest.feature.max() < len(titles.NAMES)  # every split reads a figure the code makes
+    info = titles.read_info()
+    assert info["pages"] > 1000 and "site folds" in info["cross-validated"]
+
+
+def test_the_headline_is_taken_over_a_picture_caption_nearer_the_body():
+    menu = "\n\n".join(["Home", "World", "Business", "Sport"])
+    r = clean(f"{menu}\n\nLeaders agree to keep talking about trade and security\n\n27 November 2024, 12:04\n\n"
+              f"The two leaders in the capital\nLeaders at the talks. Picture: PA\n\n{BODY}\n\n{BODY}")
+    assert r.title == "Leaders agree to keep talking about trade and security"
+
+
+def test_a_paragraph_or_a_subheading_of_the_body_is_never_the_title():
+    # no headline before the body: nothing is lifted, and cleaning the output again changes nothing
+    text = f"{BODY}\n\nWhat comes next\n\n{BODY.replace('Monday', 'Friday')}"
+    r = clean(text)
+    assert r.title is None and "What comes next" in r.text
+    assert clean(r.text).text == r.text

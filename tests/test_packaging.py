@@ -17,6 +17,7 @@ def test_wheel_ships_the_rule_sets(tmp_path):
         assert f"cleaner/rules/{f.name}" in names
     assert "cleaner/html/html_chooser.json" in names  # the HTML path's chooser model
     assert "cleaner/decide/line_model.npz" in names  # the decision model
+    assert "cleaner/decide/title_model.npz" in names  # the title model
 
 
 def test_installed_package_finds_its_rules():

@@ -193,6 +193,27 @@ def test_templates_only_ever_remove_lines_seen_on_other_pages_of_the_site(monkey
     assert not [r for r in clean(article(7)).removed if r["by"].startswith("model:")]  # alone it keeps all
 
 
+class _KeepingModel(_SwayedModel):
+    """A model that keeps every line, whatever it knows."""
+
+    def probabilities(self, x, words):
+        p = np.ones(len(x))
+        return p, p
+
+
+def test_a_line_on_nearly_every_page_of_a_site_goes_whatever_the_model_says(monkeypatch):
+    monkeypatch.setattr(pipeline.model, "load", lambda real=pipeline.model.load(): _KeepingModel(real))
+    pages = [[ln.text for ln in build(article(i)).lines] for i in range(5)]
+    result = clean(article(7), site="example.com", templates=count("example.com", pages))
+    by_model = {r["text"]: r["by"] for r in result.removed if r["by"].startswith("model:")}
+    assert by_model == {MENU: "model:template.site", FOOTER: "model:template.site"}
+    assert "The council met on day 7" in result.text and result.title == "Bridge number 7 to be rebuilt"
+    # on fewer pages of the site than pipeline.COMMON_PAGES the counts only inform the model
+    fewer = clean(article(7), site="example.com", templates=count("example.com", pages[:pipeline.COMMON_PAGES - 1]))
+    assert not [r for r in fewer.removed if r["by"].startswith("model:")]
+    assert MENU in fewer.text
+
+
 def test_the_site_of_a_page_is_its_url_then_its_canonical_url_then_the_fallback():
     html = ("<html><head><link rel='canonical' href='https://news.example.org/a'><title>T</title></head><body>"
             "<article><p>" + "The council met on Monday and voted to rebuild the bridge. " * 5 + "</p></article></body></html>")

@@ -34,6 +34,7 @@ from .language import CJK_CLASS, WORD, is_cjk, stoplist
 from .metadata import find_title, guess_date, is_headline, parse_date
 from .normalize import comparison_key
 from .rules import Rule, RuleSet
+from .titles import best_title
 
 _UPPER_WORD = regex.compile(r"\b\p{Lu}")
 _UPPER = regex.compile(r"\p{Lu}")
@@ -290,23 +291,30 @@ def _meta_items(doc: Document, feats: list[Features], hits: list[Rule | None]) -
     return out
 
 
+def structure(doc: Document, rules: RuleSet) -> tuple[list[Features], list[Rule | None], list[bool],
+                                                     tuple[int, int] | None, list[frozenset[str]]]:
+    """Apply the certain rules and fields to `doc`; return each line's figures and rule hit, the lines
+    the structure reads as content candidates (open, no rule matched them), the article body (the
+    densest run of prose among them) and each line's content words."""
+    feats = features(doc.lines, doc.language)
+    hits = decide_rules(doc, rules, feats)
+    usable = [ln.kept and hits[i] is None for i, ln in enumerate(doc.lines)]
+    return feats, hits, usable, _region(doc, feats, usable), [content_words(ln.text, doc.language) for ln in doc.lines]
+
+
 def gather(doc: Document, rules: RuleSet) -> Evidence:
     """Apply the certain decisions to `doc` (certain rules, fields, the title) and return the rows
     of every line left open."""
-    feats = features(doc.lines, doc.language)
-    hits = decide_rules(doc, rules, feats)
+    feats, hits, usable, span, topic_words = structure(doc, rules)
     n = len(doc.lines)
-    # lines the structure reads as content candidates: no rule matched them
-    usable = [ln.kept and hits[i] is None for i, ln in enumerate(doc.lines)]
-    span = _region(doc, feats, usable)
-    find_title(doc, feats, span[0] if span else None, usable)
+    keys = [comparison_key(ln.text) for ln in doc.lines]
+    find_title(doc, best_title(doc, feats, hits, span, usable, topic_words, keys))
     if span:
         guess_date(doc, span[0])
     usable = [u and doc.lines[i].kept for i, u in enumerate(usable)]
     title_idx = [i for i, ln in enumerate(doc.lines) if ln.decision and ln.decision.field == "title"]
     first_title = title_idx[0] if title_idx else None
 
-    keys = [comparison_key(ln.text) for ln in doc.lines]
     counts = Counter(k for k in keys if len(k) >= 20)
     seen: set[str] = set()
     later = [0.0] * n
@@ -379,7 +387,6 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
     ]
     start, end = span if span else (0, 0)
     region_words = sum(words[start:end])
-    topic_words = [content_words(ln.text, doc.language) for ln in lines]
     inside = [(start <= i < end) if span else usable[i] for i in range(n)]
     title_text = doc.metadata.get("title")
     core, in_title = _topic(topic_words, inside, content_words(title_text, doc.language) if title_text else frozenset())

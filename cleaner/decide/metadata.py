@@ -34,9 +34,7 @@ _TITLE_END = regex.compile(r"[.:;,。．]$")
 _LETTER = regex.compile(r"\p{L}")
 _NOT_TITLE = regex.compile(r"^\W*by\s|@\w|\d{1,2}:\d\d", regex.I)  # bylines, handles, times
 DATELINE_MAX_WORDS = 14  # a longer line that holds a date is a sentence or a caption, not a dateline
-TITLE_LOOKBACK = 12  # kept lines before the body searched for the headline
-TITLE_FULL_WORDS = 12  # a headline this long is full; longer ones score no higher
-TITLE_DISTANCE_COST = 1.0  # each kept line between a candidate and the body costs this many words
+DATELINE_LOOKBACK = 12  # lines before the body searched for a dateline
 
 
 @lru_cache(maxsize=1 << 14)
@@ -91,24 +89,9 @@ def is_headline(line: Line, feats: Features) -> bool:
             and not is_story_text(line.text))
 
 
-def _best_headline(doc: Document, feats: list[Features], body_start: int,
-                   usable: list[bool] | None = None) -> str | None:
-    """The headline among the kept lines just before the body: a headline-like line that holds no
-    date, byline or handle (those sit between headline and body), the fullest of the nearest ones."""
-    best, best_score = None, float("-inf")
-    seen = 0
-    for i in range(min(body_start, len(doc.lines)) - 1, -1, -1):
-        line = doc.lines[i]
-        if not (line.kept if usable is None else usable[i]):
-            continue
-        seen += 1
-        if seen > TITLE_LOOKBACK:
-            break
-        if is_headline(line, feats[i]) and not _NOT_TITLE.search(line.text) and parse_date(line.text) is None:
-            score = min(feats[i].words, TITLE_FULL_WORDS) - TITLE_DISTANCE_COST * seen
-            if score > best_score:
-                best, best_score = line.text, score
-    return best
+def not_title(text: str) -> bool:
+    """A byline, a handle or a time: what sits between a headline and its story."""
+    return _NOT_TITLE.search(text) is not None
 
 
 def guess_date(doc: Document, body_start: int) -> None:
@@ -118,7 +101,7 @@ def guess_date(doc: Document, body_start: int) -> None:
     if any(ln.decision and ln.decision.field == "date" and field_value("date", ln.decision.value or "")
            for ln in doc.lines):
         return
-    for line in doc.lines[max(0, body_start - TITLE_LOOKBACK):body_start]:
+    for line in doc.lines[max(0, body_start - DATELINE_LOOKBACK):body_start]:
         if len(WORD.findall(line.text)) > DATELINE_MAX_WORDS:  # a sentence or a caption, not a dateline
             continue
         date = parse_date(line.text)
@@ -127,24 +110,13 @@ def guess_date(doc: Document, body_start: int) -> None:
             return
 
 
-def find_title(doc: Document, feats: list[Features], body_start: int | None,
-               usable: list[bool] | None = None) -> None:
-    """Lift the headline into the `title` field, and its other copies in the body too (id `meta.title`).
-
-    The title is the last headline-like line still kept among the lines before the article body
-    starts (`body_start`, an index into `doc.lines`; nav words before the headline are short).
-    Without an article body (None) there is no guess, so cleaning cleaned text changes nothing.
-    `usable` marks the lines that may be the headline (default: the kept ones).
-    """
-    if doc.metadata.get("title"):
-        title = doc.metadata["title"]
-    elif body_start is None:
+def find_title(doc: Document, title: str | None) -> None:
+    """Lift the title into the `title` field, and its copies in the body too (id `meta.title`): the
+    page's own when its metadata gave one, else `title` (the text path's guess, `titles.best_title`)."""
+    title = doc.metadata.get("title") or title
+    if not title:
         return
-    else:
-        title = _best_headline(doc, feats, body_start, usable)
-        if title is None:
-            return
-        doc.metadata["title"] = title
+    doc.metadata["title"] = title
     key = comparison_key(title)
     for line in doc.lines:
         if comparison_key(line.text) == key:
