@@ -1,12 +1,12 @@
 """cleaner: strip boilerplate from scraped news text, Markdown and HTML, saying why for every line.
 
     >>> from cleaner import clean
-    >>> result = clean("SUBSCRIBE NOW\\n\\nA headline about the talks\\n\\n"
+    >>> result = clean("SUBSCRIBE NOW\\n\\nLeaders agree to keep talking about trade\\n\\n27 November 2024\\n\\n"
     ...                "The two leaders met on Monday and agreed to keep talking next year.")
-    >>> result.title, result.text
-    ('A headline about the talks', 'The two leaders met on Monday and agreed to keep talking next year.')
+    >>> result.title, result.date, result.text
+    ('Leaders agree to keep talking about trade', '2024-11-27', 'The two leaders met on Monday and agreed to keep talking next year.')
     >>> [(r["text"], r["by"]) for r in result.removed]
-    [('SUBSCRIBE NOW', 'nav.subscribe'), ('A headline about the talks', 'meta.title')]
+    [('SUBSCRIBE NOW', 'nav.subscribe'), ('Leaders agree to keep talking about trade', 'meta.title'), ('27 November 2024', 'meta.dateline')]
 """
 
 from __future__ import annotations

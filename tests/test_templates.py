@@ -212,6 +212,11 @@ def test_a_line_on_nearly_every_page_of_a_site_goes_whatever_the_model_says(monk
     fewer = clean(article(7), site="example.com", templates=count("example.com", pages[:pipeline.COMMON_PAGES - 1]))
     assert not [r for r in fewer.removed if r["by"].startswith("model:")]
     assert MENU in fewer.text
+    # on fewer than pipeline.COMMON_SHARE of ten pages, too; on that share of them, it goes
+    ten = [[ln.text for ln in build(article(i)).lines] for i in range(10)]
+    for on, goes in ((7, False), (8, True)):
+        t = count("example.com", [p if i < on else [x for x in p if x != MENU] for i, p in enumerate(ten)])
+        assert (MENU in clean(article(7), site="example.com", templates=t).text) is not goes
 
 
 def test_the_site_of_a_page_is_its_url_then_its_canonical_url_then_the_fallback():

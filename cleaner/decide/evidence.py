@@ -31,14 +31,12 @@ from .features import Features, features, is_story_text
 from .heuristics import CAPTION_MAX_WORDS, END_MIN_PROSE_BEFORE, REGION_COST_OTHER, REGION_EXTEND, \
     TAIL_MAX_PROSE_AFTER, region_score
 from .language import CJK_CLASS, WORD, is_cjk, stoplist
-from .metadata import find_title, guess_date, is_headline, parse_date
+from .metadata import LETTER, UPPER, find_title, guess_date, is_headline, parse_date
 from .normalize import comparison_key
 from .rules import Rule, RuleSet
 from .titles import best_title
 
 _UPPER_WORD = regex.compile(r"\b\p{Lu}")
-_UPPER = regex.compile(r"\p{Lu}")
-_LETTER = regex.compile(r"\p{L}")
 _WORD_START = regex.compile(r"\b\w")
 _DIGIT = regex.compile(r"\d")
 _QUOTE = regex.compile(r"[\"“”«»„]")
@@ -119,11 +117,11 @@ def shape_reference(text: str) -> tuple[float, ...]:
     the compiled `_figures.shape_figures`)."""
     chars = len(text) or 1
     starts = len(_WORD_START.findall(text)) or 1
-    letters = len(_LETTER.findall(text)) or 1
+    letters = len(LETTER.findall(text)) or 1
     words = text.split()
     return (
         len(_UPPER_WORD.findall(text)) / starts,
-        len(_UPPER.findall(text)) / letters,
+        len(UPPER.findall(text)) / letters,
         len(_DIGIT.findall(text)) / chars,
         len(_PUNCT.findall(text)) / chars,
         sum(map(len, words)) / (len(words) or 1),
@@ -308,7 +306,8 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
     feats, hits, usable, span, topic_words = structure(doc, rules)
     n = len(doc.lines)
     keys = [comparison_key(ln.text) for ln in doc.lines]
-    find_title(doc, best_title(doc, feats, hits, span, usable, topic_words, keys))
+    # (a title the caller or an earlier part of the page gave is not guessed again)
+    find_title(doc, None if doc.metadata.get("title") else best_title(doc, feats, hits, span, usable, topic_words, keys))
     if span:
         guess_date(doc, span[0])
     usable = [u and doc.lines[i].kept for i, u in enumerate(usable)]

@@ -31,7 +31,8 @@ _DATE_FORMS = [
 ]
 _YEAR = regex.compile(r"\d{4}")  # every form holds a year: a line without four digits in a row is not searched
 _TITLE_END = regex.compile(r"[.:;,。．]$")
-_LETTER = regex.compile(r"\p{L}")
+LETTER = regex.compile(r"\p{L}")
+UPPER = regex.compile(r"\p{Lu}")
 _NOT_TITLE = regex.compile(r"^\W*by\s|@\w|\d{1,2}:\d\d", regex.I)  # bylines, handles, times
 DATELINE_MAX_WORDS = 14  # a longer line that holds a date is a sentence or a caption, not a dateline
 DATELINE_LOOKBACK = 12  # lines before the body searched for a dateline
@@ -85,7 +86,7 @@ def is_headline(line: Line, feats: Features) -> bool:
     end, no menu separators (a breadcrumb "News » World » Story" is not the headline), not a
     paragraph of the story (a lede opening with a place line, "LONDON (AP) — ...")."""
     return (3 <= feats.words <= 30 and not feats.linky and not _TITLE_END.search(line.text)
-            and not line.text.startswith(("-", "•", "*")) and bool(_LETTER.search(line.text))
+            and not line.text.startswith(("-", "•", "*")) and bool(LETTER.search(line.text))
             and not is_story_text(line.text))
 
 

@@ -1,15 +1,15 @@
 """The headline of a scraped page: one learned score per candidate line, the best candidate taken.
 
 Candidates are the lines still open before the article body (the densest run of prose) that
-are neither prose nor a picture's caption: the body is never searched (cleaning cleaned text
-lifts none of its subheadings), nor a paragraph taken. Each gets a row of `NAMES` figures: its shape (words, a headline's form, a date, a
-byline or a time, sentence punctuation, a Markdown heading's level), where it sits (lines and
+are neither prose nor a picture's caption: the body is never searched, nor a paragraph taken. Each gets a row of `NAMES` figures: its shape (words, a headline's form, a date, a
+byline or a time, sentence punctuation, a Markdown heading's level or list item), where it sits (lines and
 headline-like lines between it and the body, its place on the page), how many of its words the
 body and the lede repeat (a headline's words come back in the story; an image's alt text or a
 newsletter box's do not), and whether the page prints it twice. A small forest of boosted trees
 (`title_model.npz`, trained by ``benchmarks/train_titles.py`` on the titles of wcxb's and
 daniel's pages) scores them; the best is the title when its probability reaches the model's
-threshold, otherwise the page has no title guess.
+threshold (chosen where a wrong title, a line lifted out of the text, costs as much as a right one
+gains), otherwise the page has no title guess.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import regex
 
 from ..document import Document
 from .features import Features
-from .metadata import is_headline, not_title, parse_date
+from .metadata import LETTER, UPPER, is_headline, not_title, parse_date
 
 if TYPE_CHECKING:
     from .model import Forest
@@ -38,19 +38,19 @@ MAX_BEFORE = 200  # open lines before the body that are candidates, nearest firs
 MAX_WORDS = 40  # longer lines are paragraphs, not headlines
 LEDE = 3  # the body's first prose lines whose words a headline shares
 _SEPARATOR = regex.compile(r"\s[|–—:·•-]\s|\s::\s")  # "Story | Site", "Site - Story"
-_UPPER = regex.compile(r"\p{Lu}")
-_LETTER = regex.compile(r"\p{L}")
 _TITLE_CASE = regex.compile(r"(?<!\w)\p{Lu}")
 
 NAMES = ("words", "log_chars", "headline", "not_title", "has_date", "terminal", "linky", "level",
          "heading", "cjk", "upper_share", "capitalized_share", "separator", "log_before",
          "log_open_between", "headlines_between", "position", "log_index", "first_open", "body_share",
          "lede_share", "repeats", "words_vs_best", "next_prose", "prev_prose", "blank_before", "numeric",
-         "log_body_lines", "next_rule")
+         "log_body_lines", "next_rule", "item")
 
 
 @dataclass(frozen=True)
 class TitleModel:
+    """Boosted trees scoring each candidate line, and the probability the best one needs."""
+
     forest: Forest
     threshold: float  # the probability the best candidate needs
 
@@ -70,7 +70,10 @@ def load(path: Path = MODEL_FILE) -> TitleModel:
         if names != NAMES:
             raise ValueError(f"{path}: the title model's features differ from the code's: "
                              f"{sorted(set(names) ^ set(NAMES))[:10]}")
-        return TitleModel(Forest(*(data[a] for a in ARRAYS)), float(data["min_probability"]))
+        threshold = float(data["min_probability"])
+        if not 0 <= threshold < 1:
+            raise ValueError(f"{path}: the title model's threshold {threshold} is not a probability below 1")
+        return TitleModel(Forest(*(data[a] for a in ARRAYS)), threshold)
 
 
 def save(path: Path, forest: Forest, threshold: float, info: dict) -> None:
@@ -81,17 +84,13 @@ def save(path: Path, forest: Forest, threshold: float, info: dict) -> None:
                             **{a: getattr(forest, a) for a in ARRAYS})
 
 
-def read_info(path: Path = MODEL_FILE) -> dict:
-    """How the title model was trained (pages, parameters, cross-validated accuracy)."""
-    with np.load(path, allow_pickle=False) as data:
-        return json.loads(str(data["info"]))
-
-
-def candidates(doc: Document, feats: list[Features], hits: list[Rule | None], span: tuple[int, int],
+def candidates(doc: Document, feats: list[Features], hits: list[Rule | None], span: tuple[int, int] | None,
                usable: list[bool], topic: list[frozenset[str]], keys: list[str]) -> tuple[list[int], np.ndarray]:
     """The candidate lines (indices into `doc.lines`) and their rows. `hits` are the lines' rule
-    matches, `span` the article body, `usable` the lines no decision took yet, `topic` each line's
-    content words, `keys` their `comparison_key`s."""
+    matches, `span` the article body (None: no body, no candidate), `usable` the lines no decision
+    took yet, `topic` each line's content words, `keys` their `comparison_key`s."""
+    if span is None:
+        return [], np.zeros((0, len(NAMES)))
     start, end = span
     lines = doc.lines
     before = [i for i in range(start - 1, -1, -1) if usable[i]][:MAX_BEFORE]
@@ -113,7 +112,7 @@ def candidates(doc: Document, feats: list[Features], hits: list[Rule | None], sp
     for i in picked:
         ln, f, text = lines[i], feats[i], lines[i].text
         words = topic[i]
-        letters = len(_LETTER.findall(text)) or 1
+        letters = len(LETTER.findall(text)) or 1
         tokens = text.split()
         nxt = next((j for j in range(i + 1, min(n, i + 4)) if usable[j]), None)
         prv = next((j for j in range(i - 1, max(-1, i - 4), -1) if usable[j]), None)
@@ -121,7 +120,7 @@ def candidates(doc: Document, feats: list[Features], hits: list[Rule | None], sp
             f.words, math.log1p(len(text)), float(headline[i]), float(not_title(text)),
             float(parse_date(text) is not None), float(text.rstrip()[-1:] in ".:;,。．!?"), float(f.linky),
             float(ln.level if ln.kind == "heading" else 0), float(ln.kind == "heading"), float(f.cjk),
-            len(_UPPER.findall(text)) / letters,
+            len(UPPER.findall(text)) / letters,
             sum(1 for t in tokens if _TITLE_CASE.match(t)) / (len(tokens) or 1), float(bool(_SEPARATOR.search(text))),
             math.log1p(start - i - 1), math.log1p(open_before[start] - open_before[i + 1]),
             float(headlines_before[start] - headlines_before[i + 1]),
@@ -131,7 +130,7 @@ def candidates(doc: Document, feats: list[Features], hits: list[Rule | None], sp
             float(copies[keys[i]] - 1), f.words / best_words,
             float(nxt is not None and feats[nxt].prose), float(prv is not None and feats[prv].prose),
             float(ln.blank_before), f.numeric, math.log1p(end - start),
-            float(i + 1 < n and hits[i + 1] is not None),
+            float(i + 1 < n and hits[i + 1] is not None), float(ln.kind == "item" or f.list_item),
         ])
     return picked, np.asarray(rows, np.float64)
 
@@ -145,8 +144,6 @@ def _caption(hits: list[Rule | None], i: int) -> bool:
 def best_title(doc: Document, feats: list[Features], hits: list[Rule | None], span: tuple[int, int] | None,
                usable: list[bool], topic: list[frozenset[str]], keys: list[str]) -> str | None:
     """The text of the likeliest headline, or None (no body, or no candidate likely enough)."""
-    if span is None:
-        return None
     picked, x = candidates(doc, feats, hits, span, usable, topic, keys)
     if not picked:
         return None
