@@ -73,8 +73,6 @@ _RULES: list = []  # the bundled rules, loaded once per worker
 
 def _rows(args: tuple[str, str, str]) -> dict | None:
     """One page in one rendering: its candidates' texts, rows and labels."""
-    from cleaner.decide.evidence import structure
-    from cleaner.decide.normalize import comparison_key
     from cleaner.decide.rules import RuleSet
     from cleaner.io.markdown import build as build_markdown
     from cleaner.pipeline import build
@@ -87,8 +85,7 @@ def _rows(args: tuple[str, str, str]) -> dict | None:
     doc = build_markdown(text, path) if rendering == "markdown" else build(text, path)
     if not _RULES:
         _RULES.append(RuleSet.load())
-    feats, hits, usable, span, topic = structure(doc, _RULES[0])
-    picked, x = titles.candidates(doc, feats, hits, span, usable, topic, [comparison_key(ln.text) for ln in doc.lines])
+    picked, x = titles.page_candidates(doc, _RULES[0])
     texts = [doc.lines[i].text for i in picked]
     return {"corpus": corpus, "page": page.name, "site": site_of(corpus, page), "rendering": rendering,
             "title": title, "texts": texts, "x": x, "f1": np.array([token_f1(t, title) for t in texts])}

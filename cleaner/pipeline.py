@@ -154,15 +154,14 @@ def settle_lines(doc: Document, rules: RuleSet) -> None:
         again = Document(doc.source, [Line(ln.text, 2 * i, 2 * i + 1, kind=ln.kind, level=ln.level,
                                            link_share=ln.link_share, template_pages=ln.template_pages)
                                       for i, ln in enumerate(kept)],
-                         original=text, language=detect(text), site=doc.site, site_pages=doc.site_pages,
-                         metadata={"title": doc.metadata["title"]} if doc.metadata.get("title") else {})
-        decide(again, rules)  # (the title found: its copies go, no other line is guessed the title)
+                         original=text, language=detect(text), site=doc.site, site_pages=doc.site_pages)
+        decide(again, rules)  # as cleaning the output would: a title it would lift goes here
         decided = [(ln, new) for ln, new in zip(kept, again.lines) if new.decision is not None]
         if not decided or len(decided) == len(kept):
             return
         for line, new in decided:
             d = new.decision
-            if d.action == "field" and d.field in doc.metadata:  # a copy of a field lifted before: removed
+            if d.action == "field" and d.field in doc.metadata:  # a second title: removed, not lifted
                 d = Decision("drop", d.by)
             line.decision = d
 

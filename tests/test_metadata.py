@@ -108,15 +108,12 @@ def test_a_paragraph_or_a_subheading_of_the_body_is_never_the_title():
 
 def test_a_line_a_photo_credit_follows_is_no_title_candidate():
     from cleaner.decide import titles
-    from cleaner.decide.evidence import structure
-    from cleaner.decide.normalize import comparison_key
     from cleaner.decide.rules import RuleSet
     from cleaner.pipeline import build
 
     doc = build(f"Leaders agree to keep talking\n\nThe two leaders in the capital\nLeaders at the talks. Picture: PA"
                 f"\n\n{BODY}\n\n{BODY}")
-    feats, hits, usable, span, topic = structure(doc, RuleSet.load())
-    picked, rows = titles.candidates(doc, feats, hits, span, usable, topic, [comparison_key(ln.text) for ln in doc.lines])
+    picked, rows = titles.page_candidates(doc, RuleSet.load())
     texts = [doc.lines[i].text for i in picked]
     assert "Leaders agree to keep talking" in texts and "The two leaders in the capital" not in texts
     assert rows.shape == (len(picked), len(titles.NAMES))

@@ -306,8 +306,10 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
     feats, hits, usable, span, topic_words = structure(doc, rules)
     n = len(doc.lines)
     keys = [comparison_key(ln.text) for ln in doc.lines]
+    headlines = [is_headline(ln, f) for ln, f in zip(doc.lines, feats)]
     # (a title the caller or an earlier part of the page gave is not guessed again)
-    find_title(doc, None if doc.metadata.get("title") else best_title(doc, feats, hits, span, usable, topic_words, keys))
+    find_title(doc, None if doc.metadata.get("title")
+               else best_title(doc, feats, hits, span, usable, topic_words, keys, headlines))
     if span:
         guess_date(doc, span[0])
     usable = [u and doc.lines[i].kept for i, u in enumerate(usable)]
@@ -329,7 +331,7 @@ def gather(doc: Document, rules: RuleSet) -> Evidence:
     words = [f.words for f in feats]
     log_words = [math.log1p(w) for w in words]
     prose = [float(f.prose) for f in feats]
-    headline = [float(is_headline(ln, f) and not f.prose) for ln, f in zip(lines, feats)]
+    headline = [float(h and not f.prose) for h, f in zip(headlines, feats)]
     decided = [float(not ln.kept) for ln in lines]
     rule_hit = [float(h is not None) for h in hits]
     short = [float(w < 4) for w in words]

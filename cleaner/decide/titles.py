@@ -28,10 +28,11 @@ import regex
 from ..document import Document
 from .features import Features
 from .metadata import LETTER, UPPER, is_headline, not_title, parse_date
+from .normalize import comparison_key
 
 if TYPE_CHECKING:
     from .model import Forest
-    from .rules import Rule
+    from .rules import Rule, RuleSet
 
 MODEL_FILE = Path(__file__).with_name("title_model.npz")
 MAX_BEFORE = 200  # open lines before the body that are candidates, nearest first
@@ -85,10 +86,12 @@ def save(path: Path, forest: Forest, threshold: float, info: dict) -> None:
 
 
 def candidates(doc: Document, feats: list[Features], hits: list[Rule | None], span: tuple[int, int] | None,
-               usable: list[bool], topic: list[frozenset[str]], keys: list[str]) -> tuple[list[int], np.ndarray]:
+               usable: list[bool], topic: list[frozenset[str]], keys: list[str],
+               headlines: list[bool]) -> tuple[list[int], np.ndarray]:
     """The candidate lines (indices into `doc.lines`) and their rows. `hits` are the lines' rule
     matches, `span` the article body (None: no body, no candidate), `usable` the lines no decision
-    took yet, `topic` each line's content words, `keys` their `comparison_key`s."""
+    took yet, `topic` each line's content words, `keys` their `comparison_key`s, `headlines` which
+    read like a headline (`metadata.is_headline`)."""
     if span is None:
         return [], np.zeros((0, len(NAMES)))
     start, end = span
@@ -103,7 +106,7 @@ def candidates(doc: Document, feats: list[Features], hits: list[Rule | None], sp
     lede = set().union(*(topic[i] for i in lede_lines)) if lede_lines else set()
     copies = Counter(keys)
     open_before = np.cumsum([0] + [int(usable[i]) for i in range(start)])
-    headline = [usable[i] and is_headline(lines[i], feats[i]) for i in range(start)]
+    headline = [usable[i] and headlines[i] for i in range(start)]
     headlines_before = np.cumsum([0] + [int(h) for h in headline])
     best_words = max((feats[i].words for i in picked if headline[i]), default=0) or 1
     n = len(lines)
@@ -141,10 +144,18 @@ def _caption(hits: list[Rule | None], i: int) -> bool:
     return i + 1 < len(hits) and hits[i + 1] is not None and hits[i + 1].kind == "credit"
 
 
+def page_candidates(doc: Document, rules: RuleSet) -> tuple[list[int], np.ndarray]:
+    """The candidates of a page as the text path sees them before it decides (for training and tests)."""
+    from .evidence import structure  # (the evidence reads the titles)
+    feats, hits, usable, span, topic = structure(doc, rules)
+    return candidates(doc, feats, hits, span, usable, topic, [comparison_key(ln.text) for ln in doc.lines],
+                      [is_headline(ln, f) for ln, f in zip(doc.lines, feats)])
+
+
 def best_title(doc: Document, feats: list[Features], hits: list[Rule | None], span: tuple[int, int] | None,
-               usable: list[bool], topic: list[frozenset[str]], keys: list[str]) -> str | None:
+               usable: list[bool], topic: list[frozenset[str]], keys: list[str], headlines: list[bool]) -> str | None:
     """The text of the likeliest headline, or None (no body, or no candidate likely enough)."""
-    picked, x = candidates(doc, feats, hits, span, usable, topic, keys)
+    picked, x = candidates(doc, feats, hits, span, usable, topic, keys, headlines)
     if not picked:
         return None
     k = load().best(x)
