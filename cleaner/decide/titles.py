@@ -5,9 +5,8 @@ are neither prose, nor a list's item, nor a picture's caption: the body is never
 paragraph taken, nor an item of a menu or a recipe's ingredients (of 6,572 pages of wcxb and daniel
 in three renderings, 20 had their title only as a list item). Each gets a row of `NAMES` figures: its
 shape (words, a headline's form, a date, a byline or a time, sentence punctuation, a Markdown
-heading's level), where it sits (lines and
-headline-like lines between it and the body, its place on the page), how many of its words the
-body and the lede repeat (a headline's words come back in the story; an image's alt text or a
+heading's level), where it sits (lines and headline-like lines between it and the body, its place
+on the page), how many of its words the body and the lede repeat (a headline's words come back in the story; an image's alt text or a
 newsletter box's do not), and whether the page prints it twice. A small forest of boosted trees
 (`title_model.npz`, trained by ``benchmarks/train_titles.py`` on the titles of wcxb's and
 daniel's pages) scores them; the best is the title when its probability reaches the model's
