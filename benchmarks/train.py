@@ -40,6 +40,8 @@ sys.path[0:0] = [str(ROOT), str(ROOT / "benchmarks")]
 import linedata  # noqa: E402
 from cleaner.score.evaluate import TOKEN, score_doc, summarize  # noqa: E402
 from cleaner.decide.evidence import NAMES, content_words  # noqa: E402
+from cleaner.decide.features import line_features  # noqa: E402
+from cleaner.decide.heuristics import SAFETY_MIN_SHARE, SAFETY_MIN_WORDS  # noqa: E402
 from cleaner.decide.model import MODEL_FILE, Forest, save, sequence_features  # noqa: E402
 
 K = 5
@@ -204,12 +206,21 @@ FAMILIES = {"logistic": Logistic, "trees": Trees, "passes": Passes}
 # ---------------------------------------------------------------- scoring
 
 def kept_text(page: linedata.Page, prob: np.ndarray, threshold: float) -> str:
-    return "\n\n".join(t for t, k in zip(page.texts, keep_mask(prob, threshold)) if k)
+    return "\n\n".join(t for t, k in zip(page.texts, keep_mask(page, prob, threshold)) if k)
 
 
-def keep_mask(prob: np.ndarray, threshold: float) -> np.ndarray:
+_WORDS: dict[int, np.ndarray] = {}
+
+
+def keep_mask(page: linedata.Page, prob: np.ndarray, threshold: float) -> np.ndarray:
+    """The lines kept at `threshold`, after the pipeline's safety net (`pipeline._safety_net`): when
+    the removals keep no word, or too few words and too small a share of them, every line is kept."""
+    words = _WORDS.get(id(page))
+    if words is None:
+        words = _WORDS.setdefault(id(page), np.array([line_features(t, page.language).words for t in page.texts]))
     keep = prob >= threshold
-    if len(keep) and not keep.any():  # the safety net: a page is never emptied
+    kept, total = int(words[keep].sum()), int(words.sum())
+    if total and (kept == 0 or kept < SAFETY_MIN_SHARE * total and kept < SAFETY_MIN_WORDS):
         keep[:] = True
     return keep
 
@@ -275,7 +286,7 @@ def choose_threshold(pages, probs, show: bool = False) -> float:
     for i, p in enumerate(pages):
         if p.rendering != linedata.CLEAN:
             by_corpus[p.corpus].append(i)
-    scores = [np.mean([fast_f1([pages[i] for i in idx], [keep_mask(probs[i], t) for i in idx])
+    scores = [np.mean([fast_f1([pages[i] for i in idx], [keep_mask(pages[i], probs[i], t) for i in idx])
                        for idx in by_corpus.values()]) for t in THRESHOLDS]
     if show:
         print("mean F1 by threshold: " + ", ".join(f"{t:g} {f:.4f}" for t, f in zip(THRESHOLDS, scores)))
