@@ -2,9 +2,13 @@
 
 import codecs
 
+import ftfy
 import pytest
+from ftfy.badness import BADNESS_RE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cleaner.io.read import NotText, binary_kind, decode, looks_like_html
+from cleaner.io.read import NotText, _fix_mojibake, _mojibake_prefilter, binary_kind, decode, looks_like_html
 
 WESTERN = "Café au lait, naïve façade – “quoted” déjà vu. The president’s speech."
 GERMAN = "Müller sagte, die Straße sei gesperrt. Größere Schäden gab es nicht."
@@ -40,6 +44,31 @@ def test_mojibake_is_repaired():
     mojibake = text.encode("utf-8").decode("cp1252")  # 'The presidentâ€™s cafÃ©...'
     assert mojibake != text
     assert decode(mojibake.encode("utf-8")) == text
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Polski portal na komórkę: wiadomości, artykuł", "cp1252"),
+    ("Привет, как дела? — спросил он", "cp1251"),
+    ("Η Ελλάδα — «ειδήσεις»", "cp1253"),
+    ("itertools — Functions creating iterators", "cp1252"),
+])
+def test_mojibake_of_other_encodings_is_repaired(text, encoding):
+    mojibake = text.encode("utf-8").decode(encoding, errors="ignore")
+    assert mojibake != text and _mojibake_prefilter().search(mojibake)
+    assert _fix_mojibake(mojibake) == ftfy.fix_encoding(mojibake)
+
+
+# the characters ftfy's badness pattern is made of, with ASCII around them
+_MOJIBAKE_ALPHABET = "".join(sorted(set(BADNESS_RE.pattern) - set("[]|^\\"))) + "aZ .,\n\t\xa0\u2003"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_MOJIBAKE_ALPHABET, max_size=12))
+def test_the_prefilter_passes_whatever_ftfy_would_repair(text):
+    """The RE2 pattern is wider than ftfy's: text it turns away, ftfy would have left unchanged."""
+    if BADNESS_RE.search(text):
+        assert _mojibake_prefilter().search(text)
+    assert _fix_mojibake(text) == (text if text.isascii() else ftfy.fix_encoding(text))
 
 
 @pytest.mark.parametrize("text", ["NÃO É VERDADE", "Straße und Größe", "“Quoted” and ‘single’ — dash",
