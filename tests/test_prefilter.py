@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.decide.prefilter import Prefilter, Untranslatable, translate
+from cleaner.decide.regex_syntax import pieces
 from cleaner.decide.rules import RuleSet, _anchored, _scoped
 
 RULES = RuleSet.load()
@@ -106,3 +107,14 @@ def test_random_lines_of_mixed_scripts_meet_every_pattern_one_set_per_rule_repor
         line = rng.choice(["", "By ", "Share ", "Автор: ", "Reuters / ", "Фото: "]) + line
         expected = {k for k, one in singles if one.possible(line)}
         assert expected <= PREFILTER.possible(line), line[:60]
+
+
+@pytest.mark.parametrize("pattern, verbose, expected", [
+    (r"a\|b[|(]c", False, [("a", False), (r"\|", False), ("b", False), ("[", False), ("|", True), ("(", True),
+                           ("]", True), ("c", False)]),
+    ("[]a][^]b]", False, [("[]", False), ("a", True), ("]", True), ("[^]", False), ("b", True), ("]", True)]),
+    ("a # a comment [with a bracket\n [ #]b", True, [("a", False), ("[", False), (" ", True), ("#", True),
+                                                      ("]", True), ("b", False)]),
+])
+def test_a_pattern_is_read_piece_by_piece(pattern, verbose, expected):
+    assert list(pieces(pattern, verbose)) == expected

@@ -55,6 +55,7 @@ import regex
 
 from .language import WORD
 from .prefilter import Prefilter
+from .regex_syntax import pieces
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -305,24 +306,16 @@ def _anchored(pattern: str) -> bool:
     top-level ``|`` (an escape, a character class or a group hides a ``|``). Unsure means False."""
     if not pattern.startswith("^"):
         return False
-    depth, i, in_class = 0, 1, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
+    depth = 0
+    for piece, inside in pieces(pattern[1:]):
+        if inside:
             continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            i += 2 if pattern.startswith("^]", i + 1) else 1 if pattern.startswith("]", i + 1) else 0
-        elif c == "(":
+        if piece == "(":
             depth += 1
-        elif c == ")":
+        elif piece == ")":
             depth -= 1
-        elif c == "|" and depth == 0:
+        elif piece == "|" and depth == 0:
             return False
-        i += 1
     return True
 
 

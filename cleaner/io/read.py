@@ -16,11 +16,14 @@ declares, honoured only when it is a label of the WHATWG encoding standard (``pu
 from __future__ import annotations
 
 import codecs
+import re
 from functools import cache
 
 import re2
 import regex
 import webencodings
+
+from ..decide.regex_syntax import pieces
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -128,36 +131,16 @@ def _mojibake_prefilter() -> re2._Regexp | None:
     on every non-ASCII text, as before."""
     from ftfy.badness import BADNESS_RE
 
-    pattern, out, i, in_class = BADNESS_RE.pattern, [], 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            escape = pattern[i:i + 2]
-            if escape in ("\\w", "\\s") and not in_class:
-                out.append("(?s:.)")
-            elif escape == "\\x" or not escape[1:].isalnum():  # a byte by its code, or a literal
-                out.append(escape)
-            else:
-                return None
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            if pattern[i + 1:i + 2] == "]":  # "[]...]": the bracket is a member
-                out.append("[]")
-                i += 2
-                continue
-        elif c == "#":
-            end = pattern.find("\n", i)
-            i = len(pattern) if end < 0 else end
-            continue
-        elif c.isspace():
-            i += 1
-            continue
-        out.append(c)
-        i += 1
+    if BADNESS_RE.flags & ~(re.VERBOSE | re.UNICODE):
+        return None
+    out = []
+    for piece, inside in pieces(BADNESS_RE.pattern, verbose=bool(BADNESS_RE.flags & re.VERBOSE)):
+        if piece in ("\\w", "\\s") and not inside:
+            out.append("(?s:.)")
+        elif piece[0] == "\\" and piece != "\\x" and piece[1:].isalnum():
+            return None
+        else:  # a character, a class's bracket, an escaped literal or a byte by its code
+            out.append(piece)
     options = re2.Options()
     options.max_mem = 32 << 20
     try:
