@@ -15,6 +15,7 @@ def texts(raw: str) -> list[str]:
     ("This agreement, which took many years of inter-\nnational negotiation, was signed.", "international negotiation"),
     ("The treaty was described as a well-\nknown compromise between the two sides of the dispute.", "well-known compromise"),
     ("The minister said on Monday that the talks would go on \nfor another week at least.", "go on for another"),
+    ("The minister said on Monday that the talks would go on\n for another week at least.", "go on for another"),
 ])
 def test_broken_wraps_are_joined(raw, joined):
     out = texts(raw)
@@ -28,6 +29,10 @@ def test_broken_wraps_are_joined(raw, joined):
     "No stories found.\nlogo",
     "Daily Tribune\ntribune.net.ph",
     "First paragraph ends here.\n\nsecond one starts in lower case.",
+    # a layout renderer's indentation (inscriptis) is not a cut beside a space
+    "        Home | News | Sport | Weather\n        Pandas in Chengdu start a life together\n"
+    "          Twelve cubs left their mothers this week.",
+    "      高清・图集 | 最新图片 | 国内聚焦\n      你的位置：新闻中心> 图片频道> 高清图",
 ])
 def test_real_line_ends_stay(raw):
     assert len(texts(raw)) == len([ln for ln in raw.split("\n") if ln.strip()])

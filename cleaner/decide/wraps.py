@@ -6,12 +6,14 @@ one. Between two adjacent non-blank lines the break is judged, in this order:
 ``wrap.chunk-exact``  a scraper that cut its buffer every W bytes inserted the newline; once W
                       is found from the break positions, deleting the newline restores the text
                       exactly (a cut inside a word glues, beside a space keeps it).
-``wrap.chunk-space``  a break with a space on either side: a cut next to a space.
+``wrap.chunk-space``  a break with one space on either side: a cut next to a space (lines
+                      indented by a layout renderer such as inscriptis are not cuts).
 ``wrap.hyphen``       ``inter-`` / ``national``: the hyphen goes when word evidence says so.
 ``wrap.chunk-word``   the next line starts in lower case mid-sentence: glue the pieces when the
                       glued word is more likely than the two pieces side by side (wordfreq),
                       otherwise join with a space if the line is long enough to be prose.
-``wrap.chunk-cjk``    a break between two Chinese or Japanese characters mid-sentence: no space.
+``wrap.chunk-cjk``    a break between two Chinese or Japanese characters mid-sentence: no space
+                      (none beside the break either: indented lines are not cuts).
 ``wrap.soft``         the document is soft-wrapped at a width W and this line would not have
                       ended here if the next word had fitted.
 Anything else stays a separate line: a line that really ends a paragraph stays a paragraph.
@@ -153,6 +155,14 @@ def soft_wrap_width(lines: list[str]) -> int | None:
     return width if filled >= 0.6 * len(followed) else None
 
 
+def _cut_beside_space(a: str, b: str) -> bool:
+    """A cut next to one space: `a` ends with a space and `b` starts with a word, or the other way
+    round. Indented lines (a layout renderer's, inscriptis indents nearly every line by 2 or more
+    spaces) are not cuts."""
+    return (a.endswith(" ") and not a.endswith("  ") and not b[:1].isspace()) or (
+        b.startswith(" ") and not b.startswith("  ") and not a[-1:].isspace())
+
+
 def join_decision(a: str, b: str, zipf: WordFreq, width: int | None) -> tuple[str, str] | None:
     """How to join raw line `a` with the following raw line `b`: (rule id, glue) or None.
 
@@ -164,10 +174,10 @@ def join_decision(a: str, b: str, zipf: WordFreq, width: int | None) -> tuple[st
         return None
     ends_sentence = bool(_TERMINAL.search(a_strip))
     lower_next = bool(_LOWER_START.match(b_strip))
-    if (a != a_strip or b != b_strip) and (lower_next or not ends_sentence):
+    if _cut_beside_space(a, b) and (lower_next or not ends_sentence):
         return "wrap.chunk-space", " "
-    if _CJK_END.search(a_strip) and _CJK_START.match(b_strip) and not ends_sentence:
-        return "wrap.chunk-cjk", ""
+    if a == a_strip and b == b_strip and _CJK_END.search(a) and _CJK_START.match(b) and not ends_sentence:
+        return "wrap.chunk-cjk", ""  # (an indented line is a layout renderer's block, not a cut)
     hyphen = _HYPHEN_END.search(a_strip)
     if hyphen and lower_next:
         first = _FIRST_WORD.match(b_strip)
