@@ -71,6 +71,11 @@ def test_the_prefilter_passes_whatever_ftfy_would_repair(text):
     assert _fix_mojibake(text) == (text if text.isascii() else ftfy.fix_encoding(text))
 
 
+def test_text_re2_cannot_read_still_meets_ftfy():
+    text = "cafÃ© \ud800 au lait"  # a lone surrogate: RE2 reads UTF-8 and cannot take it
+    assert _fix_mojibake(text) == ftfy.fix_encoding(text) == "café \ud800 au lait"
+
+
 @pytest.mark.parametrize("text", ["NÃO É VERDADE", "Straße und Größe", "“Quoted” and ‘single’ — dash",
                                   "naïve São Paulo", "日本語のテキスト", "emoji 👍🏽 ok"])
 def test_genuine_text_is_left_alone(text):
