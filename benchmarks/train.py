@@ -41,7 +41,7 @@ import linedata  # noqa: E402
 from cleaner.score.evaluate import TOKEN, score_doc, summarize  # noqa: E402
 from cleaner.decide.evidence import NAMES, content_words  # noqa: E402
 from cleaner.decide.features import line_features  # noqa: E402
-from cleaner.decide.heuristics import SAFETY_MIN_SHARE, SAFETY_MIN_WORDS  # noqa: E402
+from cleaner.decide.heuristics import too_little  # noqa: E402
 from cleaner.decide.model import MODEL_FILE, Forest, save, sequence_features  # noqa: E402
 
 K = 5
@@ -219,8 +219,7 @@ def keep_mask(page: linedata.Page, prob: np.ndarray, threshold: float) -> np.nda
     if words is None:
         words = _WORDS.setdefault(id(page), np.array([line_features(t, page.language).words for t in page.texts]))
     keep = prob >= threshold
-    kept, total = int(words[keep].sum()), int(words.sum())
-    if total and (kept == 0 or kept < SAFETY_MIN_SHARE * total and kept < SAFETY_MIN_WORDS):
+    if too_little(int(words[keep].sum()), int(words.sum())):
         keep[:] = True
     return keep
 

@@ -212,7 +212,7 @@ def _safety_net(doc: Document, ev: Evidence) -> None:
     words = [ev.feats[i].words for i in ev.open]  # counts CJK characters too
     total = sum(words)
     kept = sum(w for ln, w in zip(lines, words) if ln.kept)
-    if total and (kept == 0 or kept < heuristics.SAFETY_MIN_SHARE * total and kept < heuristics.SAFETY_MIN_WORDS):
+    if heuristics.too_little(kept, total):
         for line in lines:
             line.decision = None
         doc.warnings.append("heuristic.safety-net: the model would have removed nearly everything; "

@@ -115,12 +115,18 @@ def region_score(f: Features) -> float:
     return -REGION_COST_OTHER
 
 
+def too_little(kept: int, total: int) -> bool:
+    """What a safety net undoes: removals that keep no word of `total`, or fewer than
+    SAFETY_MIN_WORDS and under SAFETY_MIN_SHARE of them."""
+    return bool(total) and (kept == 0 or kept < SAFETY_MIN_SHARE * total and kept < SAFETY_MIN_WORDS)
+
+
 def safety_net(doc: Document, feats: list[Features]) -> None:
     """Undo the heuristics' removals when they would leave almost nothing of what rules kept."""
     candidates = [(ln, f) for ln, f in zip(doc.lines, feats) if ln.kept or _by_heuristic(ln)]
     total = sum(f.words for _, f in candidates)
     kept = sum(f.words for ln, f in candidates if ln.kept)
-    if total and (kept == 0 or kept < SAFETY_MIN_SHARE * total and kept < SAFETY_MIN_WORDS):
+    if too_little(kept, total):
         for line, _ in candidates:
             if _by_heuristic(line) and line.decision.by != "heuristic.duplicate":
                 line.decision = None
