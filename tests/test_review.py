@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from cleaner.render import review
 from cleaner.cli import main
+from cleaner.decide.rules import default_rules_dir
 from cleaner.document import Decision, Document, Join, Line
 
 SEEDS = {"001": "seeds/001_4bda62c64cb31b1c.txt", "002": "seeds/002_e2bcc63c24407649.txt"}
@@ -230,6 +231,14 @@ def test_rules_test_passes_good_and_bundled_files(tmp_path):
     assert res.exit_code == 0, res.output
     assert res.output == "1 rule in 1 file: no failures\n"
     assert run("rules", "test").exit_code == 0
+
+
+def test_rules_test_reads_the_bundled_rules_named_by_a_relative_path(monkeypatch):
+    folder = default_rules_dir()
+    monkeypatch.chdir(folder.parent)
+    res = run("rules", "test", folder.name)
+    assert res.exit_code == 0, res.output
+    assert res.output.endswith(f" in {len(list(folder.rglob('*.toml')))} files: no failures\n")
 
 
 @pytest.mark.parametrize("text, message", [
