@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from corpora import CORPORA, pages
 from linedata import TOKEN, _build, _labelled, _rules
@@ -28,7 +29,6 @@ CERTAIN_SHARE = 0.005  # a certain rule's matched tokens that may be main conten
 def _page(args: tuple[str, str, str, str | None]) -> tuple[str, Counter, list[str]]:
     """Per rule id of one page and rendering: matched lines, content and junk tokens; and the
     content lines of the rule `show`."""
-    from pathlib import Path
     corpus, path, rendering, show = args
     page = Path(path)
     doc = _build(corpus, page, rendering)
