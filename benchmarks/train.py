@@ -53,6 +53,7 @@ PARAMS = {"objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_da
 ROUNDS = 150
 INNER = 2  # folds that make a pass's out-of-fold scores the next pass learns from
 PASSES = 2  # passes of trees (--passes)
+FITS = 1  # boosters of different seeds averaged in each pass (--fits)
 
 
 def fold_of(page: linedata.Page, k: int = K) -> int:
@@ -106,7 +107,8 @@ class Logistic:
 
 
 class Trees:
-    """One pass of gradient-boosted trees over the evidence rows."""
+    """One pass of gradient-boosted trees over the evidence rows: FITS boosters of different seeds
+    (their rows and features sampled differently), whose raw scores are averaged."""
 
     name = "trees"
 
@@ -121,15 +123,32 @@ class Trees:
             x, y = stack(pages)
             data = lgb.Dataset(np.hstack([x, np.vstack(extra)]), y, weight=weights(pages),
                                params={"max_bin": self.params["max_bin"]})
-        self.booster = lgb.train(self.params, data, self.rounds)
+        self.boosters = [lgb.train({**self.params, "seed": self.params["seed"] + k}, data, self.rounds)
+                         for k in range(FITS)]
         return self
 
     def predict(self, pages, extra=None):
         out = []
         for i, p in enumerate(pages):
             x = p.x if extra is None else np.hstack([p.x, extra[i]])
-            out.append(self.booster.predict(x) if len(x) else np.zeros(0))
+            raw = np.mean([b.predict(x, raw_score=True) for b in self.boosters], axis=0) if len(x) else np.zeros(0)
+            out.append(1.0 / (1.0 + np.exp(-raw)))
         return out
+
+    def trees(self) -> list[dict]:
+        """The boosters' trees as one LightGBM dump, every value divided by FITS: their sum is the
+        mean of the boosters' raw scores."""
+        def scaled(node: dict) -> dict:
+            node = dict(node)
+            for key in ("leaf_value", "internal_value"):
+                if key in node:
+                    node[key] /= len(self.boosters)
+            for key in ("left_child", "right_child"):
+                if key in node:
+                    node[key] = scaled(node[key])
+            return node
+        return [{**t, "tree_structure": scaled(t["tree_structure"])}
+                for b in self.boosters for t in b.dump_model()["tree_info"]]
 
 
 _ALL: dict = {}
@@ -362,13 +381,13 @@ def write_model(pages, path: Path, threshold: float, summary: dict) -> None:
                             text=True).stdout.strip()
     info = {"commit": commit, "pages": len(pages), "lines": int(sum(len(p.y) for p in pages)),
             "corpora": list(linedata.CORPORA), "renderings": list(linedata.RENDERINGS),
-            "params": PARAMS, "rounds": ROUNDS, "passes": PASSES, "corpus power": CORPUS_POWER, "cross-validated": summary}
-    save(path, [Forest.from_dump(t.booster.dump_model()["tree_info"]) for t in trained.forests], threshold, info)
+            "params": PARAMS, "rounds": ROUNDS, "passes": PASSES, "fits": FITS, "corpus power": CORPUS_POWER, "cross-validated": summary}
+    save(path, [Forest.from_dump(t.trees()) for t in trained.forests], threshold, info)
     print(f"wrote {path} ({path.stat().st_size // 1024} KB), threshold {threshold}")
 
 
 def main() -> None:
-    global CORPUS_POWER, ROUNDS, PASSES
+    global CORPUS_POWER, ROUNDS, PASSES, FITS
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", nargs="+", default=["passes"], choices=list(FAMILIES))
     ap.add_argument("--holdout", nargs="*", default=["site", "corpus"], choices=["site", "corpus"],
@@ -384,6 +403,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=150)
     ap.add_argument("--passes", type=int, default=PASSES, choices=range(2, 5),
                     help="passes of trees: 2 (shipped) or more, each reading the scores of the one before")
+    ap.add_argument("--fits", type=int, default=FITS,
+                    help="boosters of different seeds averaged in each pass (steadier decisions, FITS times the trees)")
     ap.add_argument("--param", nargs="+", default=[], metavar="KEY=VALUE",
                     help="LightGBM parameters over the defaults, e.g. min_data_in_leaf=1000 lambda_l2=10.0")
     ap.add_argument("--without", nargs="+", default=[], metavar="FEATURE",
@@ -391,7 +412,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.without and args.write:
         ap.error("--without is for validation only: the shipped model reads every feature")
-    CORPUS_POWER, ROUNDS, PASSES = args.corpus_power, args.rounds, args.passes
+    CORPUS_POWER, ROUNDS, PASSES, FITS = args.corpus_power, args.rounds, args.passes, args.fits
     PARAMS["num_leaves"] = args.leaves
     for kv in args.param:
         key, _, value = kv.partition("=")
