@@ -46,7 +46,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--top", type=int, default=30)
     args = ap.parse_args()
-    x, corpus, label, held = sample(linedata.load(quiet=True))
+    # the scraped renderings only: the clean pages and daniel's twins with site templates are
+    # augmentations of one corpus or another, and would name it by themselves
+    pages = [p for p in linedata.load(quiet=True) if p.rendering in linedata.RENDERINGS]
+    x, corpus, label, held = sample(pages)
     weight = (1.0 / np.bincount(corpus))[corpus] * len(corpus) / len(linedata.CORPORA)
     fit = ~held
     tells = lgb.train({**PARAMS, "objective": "multiclass", "num_class": len(linedata.CORPORA)},
