@@ -14,12 +14,12 @@ figure that weighs much for the corpus and little for the label is a candidate t
 from __future__ import annotations
 
 import argparse
-import hashlib
 
 import numpy as np
 
 import linedata
 from cleaner.decide.evidence import NAMES
+from train import fold_of
 
 PARAMS = {"learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 200, "feature_fraction": 0.5,
           "verbose": -1, "num_threads": 2, "seed": 1}
@@ -36,8 +36,7 @@ def sample(pages, per_page: int = 40, seed: int = 0):
         rows.append(p.x[take])
         label.append(p.y[take])
         corpus.append(np.full(len(take), linedata.CORPORA.index(p.corpus)))
-        site = int(hashlib.sha1(f"{p.corpus}/{p.site}".encode()).hexdigest(), 16) % 5
-        held.append(np.full(len(take), site == 0))
+        held.append(np.full(len(take), fold_of(p) == 0))  # the first of train.py's site folds
     return np.vstack(rows), np.concatenate(corpus), np.concatenate(label), np.concatenate(held)
 
 
